@@ -1,0 +1,99 @@
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import type { AppContext } from './platform/context.js';
+import { AppError, errorTable } from './platform/errors.js';
+import { sameSecret } from './platform/secrets.js';
+import { authenticate, SESSION_COOKIE } from './modules/accounts/authenticate.js';
+import type { Actor } from './modules/accounts/actor.js';
+import { registerRoutes } from './routes.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    /** Credentials were sent but did not match. */
+    authFailed: boolean;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Zendesk clients add `.json` and sometimes double slashes; both map to the same route. */
+export function normalizeUrl(url: string): string {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const query = q === -1 ? '' : url.slice(q);
+  const clean = path.replace(/\/{2,}/g, '/').replace(/\.json$/, '');
+  return (clean.length > 1 ? clean.replace(/\/$/, '') : clean) + query;
+}
+
+export interface AppOptions {
+  logger?: boolean | object;
+  trustProxy?: boolean;
+}
+
+/** Builds the HTTP application without listening, so tests can inject requests or bind a port. */
+export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 2 * 1024 * 1024,
+    rewriteUrl: (req) => normalizeUrl(req.url ?? '/'),
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  });
+
+  // An empty body is "no body", a broken one is a 400 that names the problem.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      done(new AppError('BadRequest', `Malformed JSON in request body: ${(e as Error).message}`), undefined);
+    }
+  });
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('authFailed', false);
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/')) return;
+    const { actor, failed } = await authenticate(ctx.db, req.headers.authorization, req.cookies[SESSION_COOKIE]);
+    req.actor = actor;
+    req.authFailed = failed;
+    if (failed && req.routeOptions.url !== '/api/v2/users/me') throw new AppError('Unauthenticated', "Couldn't authenticate you");
+    // Cookie-authenticated writes need the per-session CSRF token (header), which another site cannot read.
+    if (actor?.via === 'session' && !SAFE_METHODS.has(req.method)) {
+      const sent = req.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !actor.csrfToken || !sameSecret(sent, actor.csrfToken)) {
+        throw new AppError('Forbidden', 'Missing or invalid X-CSRF-Token header');
+      }
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.headers) reply.headers(err.headers);
+      if (err.code === 'Unauthenticated') return reply.code(401).send({ error: errorTable.Unauthenticated.error });
+      return reply.code(err.status).send({ error: errorTable[err.code].error, description: err.description, ...(err.details ? { details: err.details } : {}) });
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 413) return reply.code(413).send({ error: 'PayloadTooLarge', description: 'The request body is too large' });
+    if (status === 415) return reply.code(415).send({ error: 'UnsupportedMediaType', description: `Unsupported Content-Type: ${req.headers['content-type'] ?? 'none'}` });
+    if (status >= 400 && status < 500) return reply.code(status).send({ error: 'BadRequest', description: err.message });
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: 'InternalError', description: 'Something went wrong on our side; the request was not applied.' });
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: 'InvalidEndpoint', description: `No route for ${req.method} ${req.url.split('?')[0]}` }),
+  );
+
+  await registerRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { DataDirInUseError } from './platform/embedded-postgres.js';
+import { openDatabase, startSundial } from './server.js';
+import { createAdmin } from './modules/accounts/create-admin.js';
+import { seedDemo } from './modules/demo/seed-demo.js';
+
+const USAGE = `Usage: sundial <command> [options]
+
+Commands:
+  serve                                   start the web server and background workers (default)
+  migrate                                 apply database migrations and exit
+  create-admin --email E --password P --name N
+                                          create an administrator (or promote and reset an existing user)
+  seed-demo                               fill the database with demo organizations, agents and tickets
+
+Environment: PORT, DATA_DIR, DATABASE_URL, PUBLIC_URL, SMTP_URL, AUTO_CLOSE_AFTER (see README).`;
+
+async function serve(config: Config) {
+  const node = await startSundial(config);
+  const admins = await node.ctx.db.selectFrom('users').select('email').where('role', '=', 'admin').where('active', '=', true).execute();
+  console.log(`\nSundial is running at ${config.publicUrl} (listening on ${node.url})`);
+  console.log(`  API: ${config.publicUrl}/api/v2   OpenAPI: ${config.publicUrl}/api/docs`);
+  if (admins.length) console.log(`  Sign in as an administrator: ${admins.map((a) => a.email).join(', ')}`);
+  else console.log(`  No administrator yet. In another terminal run:\n    npx sundial create-admin --email you@example.com --password 'a long password' --name 'Your Name'`);
+  const stop = async (signal: string) => {
+    console.log(`\n${signal}: shutting down`);
+    await node.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function withDatabase<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config);
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(argv: string[]) {
+  const [command = 'serve', ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') return console.log(USAGE);
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'migrate':
+      return withDatabase(config, async () => console.log('Database is up to date.'));
+    case 'create-admin': {
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } });
+      if (!values.email || !values.password || !values.name) throw new UsageError('create-admin needs --email, --password and --name');
+      const admin = await withDatabase(config, ({ db }) => createAdmin(db, { email: values.email!, password: values.password!, name: values.name! }));
+      return console.log(`Administrator ${admin.email} (id ${admin.id}) is ready. Sign in at ${config.publicUrl}/login or use Basic auth on the API.`);
+    }
+    case 'seed-demo': {
+      const summary = await withDatabase(config, ({ db }) => seedDemo(db));
+      return console.log(summary);
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((e) => {
+  if (e instanceof UsageError) console.error(`${e.message}\n\n${USAGE}`);
+  else if (e instanceof ConfigError || e instanceof DataDirInUseError) console.error(e.message);
+  else console.error(e?.details ? `${e.message}: ${JSON.stringify(e.details)}` : e);
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+import type { Db } from '../../platform/db.js';
+import { digest, verifyPassword } from '../../platform/secrets.js';
+import type { Actor } from './actor.js';
+
+export const SESSION_COOKIE = 'sundial_session';
+
+async function actorFor(db: Db, userId: number, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
+  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  if (!user || !user.active || user.suspended) return null;
+  const organization = user.organization_id
+    ? ((await db.selectFrom('organizations').selectAll().where('id', '=', user.organization_id).executeTakeFirst()) ?? null)
+    : null;
+  const groupIds =
+    user.role === 'end-user'
+      ? []
+      : (await db.selectFrom('group_memberships').select('group_id').where('user_id', '=', user.id).execute()).map((g) => g.group_id);
+  return { user, organization, groupIds, via, ...extra };
+}
+
+async function byApiToken(db: Db, token: string, email?: string): Promise<Actor | null> {
+  const row = await db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select(['api_tokens.id', 'api_tokens.user_id', 'users.email'])
+    .where('api_tokens.token_hash', '=', digest(token))
+    .where('api_tokens.revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row || (email !== undefined && row.email.toLowerCase() !== email.toLowerCase())) return null;
+  // last_used_at is informational; a lost update under concurrency is harmless.
+  void db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', row.id).execute().catch(() => {});
+  return actorFor(db, row.user_id, 'api_token');
+}
+
+async function byPassword(db: Db, email: string, password: string): Promise<Actor | null> {
+  const user = await db.selectFrom('users').select(['id', 'password_hash']).where(({ fn }) => fn('lower', ['email']), '=', email.toLowerCase()).executeTakeFirst();
+  if (!(await verifyPassword(user?.password_hash ?? null, password)) || !user) return null;
+  return actorFor(db, user.id, 'password');
+}
+
+export async function bySessionToken(db: Db, token: string): Promise<Actor | null> {
+  const session = await db
+    .selectFrom('sessions')
+    .select(['id', 'user_id', 'csrf_token'])
+    .where('token_hash', '=', digest(token))
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst();
+  if (!session) return null;
+  return actorFor(db, session.user_id, 'session', { sessionId: session.id, csrfToken: session.csrf_token });
+}
+
+export type AuthOutcome = { actor: Actor | null; failed: boolean };
+
+/**
+ * Zendesk's schemes: `Basic email/token:TOKEN`, `Basic email:password`, `Bearer TOKEN`; then the
+ * portal session cookie. Credentials that are present but wrong are a failure, never "anonymous".
+ */
+export async function authenticate(db: Db, authorization: string | undefined, sessionToken: string | undefined): Promise<AuthOutcome> {
+  if (authorization) {
+    const [scheme, value = ''] = authorization.trim().split(/\s+/, 2);
+    let actor: Actor | null = null;
+    if (/^basic$/i.test(scheme)) {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon > 0) {
+        const login = decoded.slice(0, colon);
+        const secret = decoded.slice(colon + 1);
+        actor = login.endsWith('/token') ? await byApiToken(db, secret, login.slice(0, -'/token'.length)) : await byPassword(db, login, secret);
+      }
+    } else if (/^bearer$/i.test(scheme) && value) {
+      actor = await byApiToken(db, value);
+    }
+    return { actor, failed: !actor };
+  }
+  if (sessionToken) {
+    const actor = await bySessionToken(db, sessionToken);
+    return { actor, failed: false };
+  }
+  return { actor: null, failed: false };
+}

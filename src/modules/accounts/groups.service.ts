@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db.js';
+import type { Group } from '../../platform/db-types.js';
+import { invalid, notFound } from '../../platform/errors.js';
+
+export async function getGroup(db: Executor, id: number): Promise<Group> {
+  const group = await db.selectFrom('groups').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!group) throw notFound();
+  return group;
+}
+
+export const groupByKey = (db: Executor, key: string) =>
+  db.selectFrom('groups').selectAll().where('key', '=', key).where('deleted_at', 'is', null).executeTakeFirst();
+
+async function assertNameFree(db: Executor, name: string, exceptId?: number) {
+  const clash = await db
+    .selectFrom('groups')
+    .select('id')
+    .where(sql`lower(name)`, '=', name.toLowerCase())
+    .where('deleted_at', 'is', null)
+    .$if(exceptId !== undefined, (q) => q.where('id', '<>', exceptId!))
+    .executeTakeFirst();
+  if (clash) throw invalid('name', `Name: ${name} has already been taken`, 'DuplicateValue');
+}
+
+export async function createGroup(ctx: AppContext, input: { name: string; description?: string; isPublic?: boolean }): Promise<Group> {
+  return ctx.db.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('sundial.groups'))`.execute(tx);
+    await assertNameFree(tx, input.name);
+    return tx
+      .insertInto('groups')
+      .values({ name: input.name, description: input.description ?? '', is_public: input.isPublic ?? true, updated_at: new Date() })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+export async function updateGroup(ctx: AppContext, { id, name, description }: { id: number; name?: string; description?: string }): Promise<Group> {
+  return ctx.db.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('sundial.groups'))`.execute(tx);
+    await getGroup(tx, id);
+    if (name !== undefined) await assertNameFree(tx, name, id);
+    return tx.updateTable('groups').set({ name, description, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  });
+}
+
+/** The workflow groups (Technical Support, Sales, Sustained Engineering) cannot be deleted. */
+export async function deleteGroup(ctx: AppContext, id: number): Promise<void> {
+  const group = await getGroup(ctx.db, id);
+  if (group.key) throw invalid('base', `${group.name} is used by the support workflows and cannot be deleted`);
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx.updateTable('groups').set({ deleted_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
+    await tx.deleteFrom('group_memberships').where('group_id', '=', id).execute();
+  });
+}
+
+export async function addMembership(ctx: AppContext, { userId, groupId, isDefault }: { userId: number; groupId: number; isDefault?: boolean }) {
+  return ctx.db.transaction().execute(async (tx) => {
+    await getGroup(tx, groupId);
+    const user = await tx.selectFrom('users').select(['id', 'role']).where('id', '=', userId).executeTakeFirst();
+    if (!user) throw invalid('user_id', `User: ${userId} does not exist`);
+    if (user.role === 'end-user') throw invalid('user_id', 'User: only agents and admins can be members of a group');
+    const existing = await tx.selectFrom('group_memberships').selectAll().where('user_id', '=', userId).where('group_id', '=', groupId).executeTakeFirst();
+    if (existing) throw invalid('user_id', 'User: is already a member of this group', 'DuplicateValue');
+    if (isDefault) await tx.updateTable('group_memberships').set({ is_default: false }).where('user_id', '=', userId).execute();
+    const membership = await tx
+      .insertInto('group_memberships')
+      .values({ user_id: userId, group_id: groupId, is_default: !!isDefault, updated_at: new Date() })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (isDefault) await tx.updateTable('users').set({ default_group_id: groupId }).where('id', '=', userId).execute();
+    return membership;
+  });
+}
+
+export async function removeMembership(ctx: AppContext, id: number): Promise<void> {
+  const res = await ctx.db.deleteFrom('group_memberships').where('id', '=', id).executeTakeFirst();
+  if (!res.numDeletedRows) throw notFound();
+}

@@ -1,0 +1,87 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../platform/db.js';
+import type { Organization, Plan } from '../../platform/db-types.js';
+import { invalid, notFound } from '../../platform/errors.js';
+
+export interface OrganizationInput {
+  name?: string;
+  supportPlan?: Plan;
+  timeZone?: string;
+  domainNames?: string[];
+  sharedTickets?: boolean;
+  sharedComments?: boolean;
+  externalId?: string | null;
+  details?: string | null;
+  notes?: string | null;
+  tags?: string[];
+}
+
+export async function getOrganization(db: Executor, id: number): Promise<Organization> {
+  const org = await db.selectFrom('organizations').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!org) throw notFound();
+  return org;
+}
+
+async function assertUnique(db: Executor, input: OrganizationInput, exceptId?: number) {
+  if (input.name !== undefined) {
+    const clash = await db
+      .selectFrom('organizations')
+      .select('id')
+      .where(sql`lower(name)`, '=', input.name.toLowerCase())
+      .where('deleted_at', 'is', null)
+      .$if(exceptId !== undefined, (q) => q.where('id', '<>', exceptId!))
+      .executeTakeFirst();
+    if (clash) throw invalid('name', `Name: ${input.name} has already been taken`, 'DuplicateValue');
+  }
+  for (const domain of input.domainNames ?? []) {
+    const owner = await db
+      .selectFrom('organizations')
+      .select(['id', 'name'])
+      .where('domain_names', '@>', sql<string[]>`ARRAY[${domain}]::text[]`)
+      .where('deleted_at', 'is', null)
+      .$if(exceptId !== undefined, (q) => q.where('id', '<>', exceptId!))
+      .executeTakeFirst();
+    if (owner) throw invalid('domain_names', `Domain names: ${domain} already belongs to ${owner.name}`, 'DuplicateValue');
+  }
+}
+
+const columns = (input: OrganizationInput) => ({
+  name: input.name,
+  support_plan: input.supportPlan,
+  time_zone: input.timeZone,
+  domain_names: input.domainNames,
+  shared_tickets: input.sharedTickets,
+  shared_comments: input.sharedComments,
+  external_id: input.externalId,
+  details: input.details,
+  notes: input.notes,
+  tags: input.tags,
+});
+
+export async function createOrganization(ctx: AppContext, input: OrganizationInput & { name: string }): Promise<Organization> {
+  return ctx.db.transaction().execute(async (tx) => {
+    // Serialize organization writes so the name/domain uniqueness checks cannot race.
+    await sql`SELECT pg_advisory_xact_lock(hashtext('sundial.organizations'))`.execute(tx);
+    await assertUnique(tx, input);
+    return tx.insertInto('organizations').values({ ...columns(input), name: input.name, updated_at: new Date() }).returningAll().executeTakeFirstOrThrow();
+  });
+}
+
+export async function updateOrganization(ctx: AppContext, { id, changes }: { id: number; changes: OrganizationInput }): Promise<Organization> {
+  return ctx.db.transaction().execute(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('sundial.organizations'))`.execute(tx);
+    await getOrganization(tx, id);
+    await assertUnique(tx, changes, id);
+    return tx.updateTable('organizations').set({ ...columns(changes), updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  });
+}
+
+/** Soft delete: tickets keep their organization for history; members are detached. */
+export async function deleteOrganization(ctx: AppContext, id: number): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    await getOrganization(tx, id);
+    await tx.updateTable('organizations').set({ deleted_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
+    await tx.updateTable('users').set({ organization_id: null, updated_at: new Date() }).where('organization_id', '=', id).execute();
+  });
+}

@@ -1,0 +1,16 @@
+import type { AppContext } from '../platform/context.js';
+import type { MailTransport } from '../platform/mail-transport.js';
+import { pruneRateLimits } from '../platform/rate-limit.js';
+import { deliverMail } from './mail/outbox.js';
+import { autoCloseTicket, sweepSolvedTickets } from './tickets/auto-close.js';
+
+/** Registers every background worker on this node; pg-boss hands each job to exactly one node. */
+export async function startWorkers(ctx: AppContext, transport: MailTransport): Promise<void> {
+  await ctx.jobs.work('mail.send', ({ mailId }) => deliverMail(ctx.db, transport, ctx.config.mailFrom, mailId));
+  await ctx.jobs.work('tickets.auto-close', async ({ ticketId }) => void (await autoCloseTicket(ctx, ticketId)));
+  await ctx.jobs.work('tickets.auto-close-sweep', async () => {
+    await sweepSolvedTickets(ctx);
+    await pruneRateLimits(ctx.db);
+  });
+  await ctx.jobs.schedule('tickets.auto-close-sweep', '* * * * *');
+}

@@ -1,0 +1,53 @@
+import type { Executor } from '../../platform/db.js';
+
+export interface AuditEvent {
+  type: 'Create' | 'Change' | 'Comment' | 'FollowUp';
+  field_name?: string;
+  value?: unknown;
+  previous_value?: unknown;
+  comment_id?: number;
+}
+
+/**
+ * Collects the events of one change to a ticket and writes them as one audit, in the caller's
+ * transaction, so the history can never disagree with the ticket.
+ */
+export class AuditWriter {
+  readonly events: AuditEvent[] = [];
+
+  create(field: string, value: unknown) {
+    if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return;
+    this.events.push({ type: 'Create', field_name: field, value });
+  }
+
+  change(field: string, previous: unknown, value: unknown) {
+    if (JSON.stringify(previous ?? null) === JSON.stringify(value ?? null)) return;
+    this.events.push({ type: 'Change', field_name: field, value: value ?? null, previous_value: previous ?? null });
+  }
+
+  async open(tx: Executor, ticketId: number, authorId: number | null, via: string, metadata: Record<string, unknown> = {}): Promise<number> {
+    const audit = await tx
+      .insertInto('ticket_audits')
+      .values({ ticket_id: ticketId, author_id: authorId, via_channel: via, metadata: JSON.stringify(metadata) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return audit.id;
+  }
+
+  async flush(tx: Executor, auditId: number): Promise<void> {
+    if (!this.events.length) return;
+    await tx
+      .insertInto('ticket_audit_events')
+      .values(
+        this.events.map((e) => ({
+          audit_id: auditId,
+          type: e.type,
+          field_name: e.field_name ?? null,
+          value: e.value === undefined ? null : JSON.stringify(e.value),
+          previous_value: e.previous_value === undefined ? null : JSON.stringify(e.previous_value),
+          comment_id: e.comment_id ?? null,
+        })),
+      )
+      .execute();
+  }
+}

@@ -1,0 +1,91 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
+import { invalid, notFound } from '../../platform/errors.js';
+import { baseUrl, created, parseBody, parseId, parseIdList, resourceUrl } from '../../platform/http.js';
+import { requireAdmin } from '../../permissions/guards.js';
+import { isAgent } from '../accounts/actor.js';
+import { formFieldIds, listFields, listForms } from './forms.repository.js';
+import { presentField, presentForm } from './tickets.presenter.js';
+
+const optionBody = z.object({ custom_field_option: z.object({ name: z.string().trim().min(1).max(255), value: z.string().trim().min(1).max(255).regex(/^[a-z0-9_:-]+$/i, 'must be a tag (letters, digits, _ - :)') }) });
+const formUpdate = z.object({ ticket_form: z.object({ name: z.string().trim().min(1).max(255).optional(), display_name: z.string().trim().min(1).max(255).optional(), active: z.boolean().optional(), end_user_visible: z.boolean().optional() }) });
+
+/** Ticket forms and fields: readable by anyone the portal serves (end-user-visible ones), edited by admins. */
+export function registerFormRoutes(app: FastifyInstance, ctx: AppContext) {
+  const visibleForms = async (agent: boolean) => (await listForms(ctx.db)).filter((f) => agent || (f.active && f.end_user_visible));
+
+  app.get('/api/v2/ticket_forms', async (req) => {
+    const forms = await visibleForms(isAgent(req.actor));
+    const ids = await formFieldIds(ctx.db, forms.map((f) => f.id));
+    return { ticket_forms: forms.map((f) => presentForm(baseUrl(req), f, ids.get(f.id) ?? [])), next_page: null, previous_page: null, count: forms.length };
+  });
+
+  app.get('/api/v2/ticket_forms/show_many', async (req) => {
+    const wanted = new Set(parseIdList((req.query as Record<string, unknown>).ids));
+    const forms = (await visibleForms(isAgent(req.actor))).filter((f) => wanted.has(f.id));
+    const ids = await formFieldIds(ctx.db, forms.map((f) => f.id));
+    return { ticket_forms: forms.map((f) => presentForm(baseUrl(req), f, ids.get(f.id) ?? [])) };
+  });
+
+  app.get('/api/v2/ticket_forms/:id', async (req) => {
+    const id = parseId((req.params as { id: string }).id);
+    const form = (await visibleForms(isAgent(req.actor))).find((f) => f.id === id);
+    if (!form) throw notFound();
+    const ids = await formFieldIds(ctx.db, [form.id]);
+    return { ticket_form: presentForm(baseUrl(req), form, ids.get(form.id) ?? []) };
+  });
+
+  app.put('/api/v2/ticket_forms/:id', async (req) => {
+    requireAdmin(req);
+    const id = parseId((req.params as { id: string }).id);
+    const { ticket_form: f } = parseBody(formUpdate, req.body, 'ticket_form');
+    const form = await ctx.db
+      .updateTable('ticket_forms')
+      .set({ name: f.name, display_name: f.display_name, active: f.active, end_user_visible: f.end_user_visible, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!form) throw notFound();
+    const ids = await formFieldIds(ctx.db, [form.id]);
+    return { ticket_form: presentForm(baseUrl(req), form, ids.get(form.id) ?? []) };
+  });
+
+  app.get('/api/v2/ticket_fields', async (req) => {
+    const agent = isAgent(req.actor);
+    const fields = (await listFields(ctx.db)).filter((f) => agent || (f.active && f.visible_in_portal));
+    return { ticket_fields: fields.map((f) => presentField(baseUrl(req), f)), next_page: null, previous_page: null, count: fields.length };
+  });
+
+  app.get('/api/v2/ticket_fields/:id', async (req) => {
+    const id = parseId((req.params as { id: string }).id);
+    const [field] = await listFields(ctx.db, [id]);
+    if (!field || (!isAgent(req.actor) && !(field.active && field.visible_in_portal))) throw notFound();
+    return { ticket_field: presentField(baseUrl(req), field) };
+  });
+
+  app.get('/api/v2/ticket_fields/:id/options', async (req) => {
+    const [field] = await listFields(ctx.db, [parseId((req.params as { id: string }).id)]);
+    if (!field) throw notFound();
+    return { custom_field_options: presentField(baseUrl(req), field).custom_field_options ?? [], next_page: null, previous_page: null, count: field.options.length };
+  });
+
+  app.post('/api/v2/ticket_fields/:id/options', async (req, reply) => {
+    requireAdmin(req);
+    const fieldId = parseId((req.params as { id: string }).id);
+    const [field] = await listFields(ctx.db, [fieldId]);
+    if (!field) throw notFound();
+    if (field.type !== 'tagger' && field.type !== 'multiselect') throw invalid('base', `${field.title} has no options`);
+    const { custom_field_option: o } = parseBody(optionBody, req.body, 'custom_field_option');
+    const position = Math.max(0, ...field.options.map((x) => x.position)) + 1;
+    const row = await ctx.db
+      .insertInto('ticket_field_options')
+      .values({ field_id: fieldId, name: o.name, value: o.value, position })
+      .onConflict((oc) => oc.columns(['field_id', 'value']).doUpdateSet({ name: o.name }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return created(reply, resourceUrl(baseUrl(req), `ticket_fields/${fieldId}/options/${row.id}`), {
+      custom_field_option: { id: row.id, name: row.name, raw_name: row.name, value: row.value, position: row.position, default: row.is_default },
+    });
+  });
+}

@@ -1,0 +1,90 @@
+import type { AppContext } from '../../platform/context.js';
+import { mailContext, mailDomain } from '../../platform/context.js';
+import type { Executor } from '../../platform/db.js';
+import type { Ticket, User } from '../../platform/db-types.js';
+import { queueMail } from '../mail/outbox.js';
+import { customerStatus } from './status-machine.js';
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Every mail about a ticket replies to the same root id, so mail clients thread them together. */
+const threadRoot = (ctx: AppContext, ticketId: number) => `<ticket-${ticketId}@${mailDomain(ctx)}>`;
+
+export type TicketEvent =
+  | { kind: 'created' }
+  | { kind: 'public-reply'; body: string; html: string; author: User }
+  | { kind: 'customer-reply'; body: string; author: User }
+  | { kind: 'assigned' }
+  | { kind: 'solved' }
+  | { kind: 'closed' }
+  | { kind: 'sales-queued' };
+
+async function customerRecipients(tx: Executor, ticket: Ticket, exceptUserId?: number): Promise<User[]> {
+  const ccs = await tx
+    .selectFrom('users')
+    .innerJoin('ticket_collaborators', 'ticket_collaborators.user_id', 'users.id')
+    .selectAll('users')
+    .where('ticket_collaborators.ticket_id', '=', ticket.id)
+    .execute();
+  const requester = await tx.selectFrom('users').selectAll().where('id', '=', ticket.requester_id).executeTakeFirstOrThrow();
+  return [requester, ...ccs].filter((u) => u.active && u.id !== exceptUserId);
+}
+
+/**
+ * Queues the mails a ticket event causes (spec §12), in the transaction of the change. Internal notes
+ * never reach this function: callers pass only public comments.
+ */
+export async function notifyTicketEvent(tx: Executor, ctx: AppContext, ticket: Ticket, event: TicketEvent): Promise<void> {
+  const link = `${ctx.config.publicUrl}/requests/${ticket.id}`;
+  const agentLink = `${ctx.config.publicUrl}/agent/tickets/${ticket.id}`;
+  const subject = `[Request #${ticket.id}] ${ticket.subject}`;
+  const thread = { ticketId: ticket.id, inReplyTo: threadRoot(ctx, ticket.id), references: [threadRoot(ctx, ticket.id)] };
+  const send = async (to: User[], kind: string, text: string, html: string, subj = subject) => {
+    for (const u of to) await queueMail(tx, mailContext(ctx), { to: u.email, subject: subj, text, html, kind, ...thread });
+  };
+  const status = customerStatus(ticket.status);
+  switch (event.kind) {
+    case 'created':
+      return send(await customerRecipients(tx, ticket), 'ticket-received',
+        `Your request #${ticket.id} "${ticket.subject}" has been received and is being reviewed by our support staff.\n\nView it: ${link}`,
+        `<p>Your request #${ticket.id} "${escapeHtml(ticket.subject)}" has been received and is being reviewed by our support staff.</p><p><a href="${escapeHtml(link)}">View your request</a></p>`);
+    case 'public-reply':
+      return send(await customerRecipients(tx, ticket, event.author.id), ticket.status === 'pending' ? 'info-requested' : 'agent-reply',
+        `${event.author.name} replied to your request #${ticket.id} (status: ${status}):\n\n${event.body}\n\nReply to this email or view the request: ${link}`,
+        `<p>${escapeHtml(event.author.name)} replied to your request #${ticket.id} (status: ${status}):</p>${event.html}<p><a href="${escapeHtml(link)}">View your request</a></p>`);
+    case 'customer-reply': {
+      const assignee = ticket.assignee_id ? await tx.selectFrom('users').selectAll().where('id', '=', ticket.assignee_id).executeTakeFirst() : undefined;
+      if (!assignee) return;
+      return send([assignee], 'customer-reply', `${event.author.name} replied on ticket #${ticket.id}:\n\n${event.body}\n\n${agentLink}`,
+        `<p>${escapeHtml(event.author.name)} replied on ticket #${ticket.id}:</p><pre>${escapeHtml(event.body)}</pre><p><a href="${escapeHtml(agentLink)}">Open the ticket</a></p>`,
+        `[Ticket #${ticket.id}] ${ticket.subject}`);
+    }
+    case 'assigned': {
+      const assignee = ticket.assignee_id ? await tx.selectFrom('users').selectAll().where('id', '=', ticket.assignee_id).executeTakeFirst() : undefined;
+      if (!assignee) return;
+      return send([assignee], 'assigned', `Ticket #${ticket.id} "${ticket.subject}" is assigned to you.\n\n${agentLink}`,
+        `<p>Ticket #${ticket.id} "${escapeHtml(ticket.subject)}" is assigned to you.</p><p><a href="${escapeHtml(agentLink)}">Open the ticket</a></p>`,
+        `[Ticket #${ticket.id}] assigned to you: ${ticket.subject}`);
+    }
+    case 'sales-queued': {
+      const agents = await tx
+        .selectFrom('users')
+        .innerJoin('group_memberships', 'group_memberships.user_id', 'users.id')
+        .selectAll('users')
+        .where('group_memberships.group_id', '=', ticket.group_id!)
+        .where('users.active', '=', true)
+        .execute();
+      return send(agents, 'sales-queued', `New Sales Support request #${ticket.id} "${ticket.subject}" is waiting in the Billing Queue. Take it: ${agentLink}`,
+        `<p>New Sales Support request #${ticket.id} "${escapeHtml(ticket.subject)}" is waiting in the Billing Queue.</p><p><a href="${escapeHtml(agentLink)}">Take it</a></p>`,
+        `[Billing Queue] #${ticket.id} ${ticket.subject}`);
+    }
+    case 'solved':
+      return send(await customerRecipients(tx, ticket), 'solved',
+        `Your request #${ticket.id} "${ticket.subject}" has been solved. If the solution does not work for you, reply to reopen it.\n\n${link}`,
+        `<p>Your request #${ticket.id} "${escapeHtml(ticket.subject)}" has been solved. If the solution does not work for you, reply to reopen it.</p><p><a href="${escapeHtml(link)}">View your request</a></p>`);
+    case 'closed':
+      return send(await customerRecipients(tx, ticket), 'closed',
+        `Your request #${ticket.id} "${ticket.subject}" is now closed. Replying opens a follow-up request.\n\n${link}`,
+        `<p>Your request #${ticket.id} "${escapeHtml(ticket.subject)}" is now closed. Replying opens a follow-up request.</p><p><a href="${escapeHtml(link)}">View your request</a></p>`);
+  }
+}

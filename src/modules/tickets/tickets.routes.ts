@@ -1,0 +1,143 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../platform/context.js';
+import { notFound } from '../../platform/errors.js';
+import { baseUrl, created, includes, parseBody, parseId, parseIdList, resourceUrl } from '../../platform/http.js';
+import { applySlice, pageEnvelope, readPageRequest, sliceOf } from '../../platform/pagination.js';
+import { requireAgent } from '../../permissions/guards.js';
+import { visibleTickets } from '../../permissions/tickets.js';
+import { presentAudits } from './audits.presenter.js';
+import { createTicket } from './create-ticket.service.js';
+import { deleteTicket } from './delete-ticket.service.js';
+import { ticketCreateSchema, ticketUpdateSchema, toCcChanges, toComment, toTicketChanges } from './ticket.schema.js';
+import { presentComment } from './tickets.presenter.js';
+import { commentsQuery, findTicket, withAttachments } from './tickets.repository.js';
+import { presentTickets, sideLoads } from './ticket-views.js';
+import { updateTicket } from './update-ticket.service.js';
+import type { Ticket } from '../../platform/db-types.js';
+import type { Actor } from '../accounts/actor.js';
+import { presentUser } from '../accounts/users.presenter.js';
+
+type ListFilter = 'requested' | 'ccd' | 'assigned' | 'organization';
+
+/** The agent-facing Tickets API (end users get 403 here and use the Requests API instead). */
+export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
+  const respondWithTicket = async (req: FastifyRequest, actor: Actor, ticket: Ticket, extra: Record<string, unknown> = {}) => {
+    const present = await presentTickets(ctx.db, baseUrl(req), [ticket]);
+    return { ticket: present(ticket), ...extra, ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req))) };
+  };
+  const auditOf = async (req: FastifyRequest, auditId: number | null) => {
+    if (auditId === null) return null;
+    const audit = await ctx.db.selectFrom('ticket_audits').selectAll().where('id', '=', auditId).executeTakeFirstOrThrow();
+    return (await presentAudits(ctx.db, baseUrl(req), [audit]))(audit);
+  };
+
+  const list = (filter: ListFilter | null) => async (req: FastifyRequest) => {
+    const actor = requireAgent(req);
+    const q = req.query as Record<string, unknown>;
+    const page = readPageRequest(req);
+    let query = ctx.db.selectFrom('tickets').selectAll().where(visibleTickets(actor));
+    const ownerId = filter ? parseId((req.params as { id: string }).id) : null;
+    if (filter === 'requested') query = query.where('requester_id', '=', ownerId!);
+    if (filter === 'assigned') query = query.where('assignee_id', '=', ownerId!);
+    if (filter === 'organization') query = query.where('organization_id', '=', ownerId!);
+    if (filter === 'ccd') query = query.where('id', 'in', ctx.db.selectFrom('ticket_collaborators').select('ticket_id').where('user_id', '=', ownerId!));
+    if (typeof q.external_id === 'string') query = query.where('external_id', '=', q.external_id);
+    const rows = await applySlice(query, 'tickets.id', sliceOf(page)).execute();
+    const count = page.mode === 'offset' ? Number((await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : undefined;
+    const present = await presentTickets(ctx.db, baseUrl(req), rows);
+    return { ...pageEnvelope(req, page, 'tickets', rows, present, count), ...(await sideLoads(ctx.db, baseUrl(req), actor, rows, includes(req))) };
+  };
+
+  app.get('/api/v2/tickets', list(null));
+  app.get('/api/v2/users/:id/tickets/requested', list('requested'));
+  app.get('/api/v2/users/:id/tickets/ccd', list('ccd'));
+  app.get('/api/v2/users/:id/tickets/assigned', list('assigned'));
+  app.get('/api/v2/organizations/:id/tickets', list('organization'));
+
+  app.get('/api/v2/tickets/count', async (req) => {
+    const actor = requireAgent(req);
+    const row = await ctx.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).where(visibleTickets(actor)).executeTakeFirstOrThrow();
+    return { count: { value: Number(row.n), refreshed_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } };
+  });
+
+  app.get('/api/v2/tickets/show_many', async (req) => {
+    const actor = requireAgent(req);
+    const ids = parseIdList((req.query as Record<string, unknown>).ids);
+    const rows = ids.length ? await ctx.db.selectFrom('tickets').selectAll().where('id', 'in', ids).where(visibleTickets(actor)).orderBy('id').execute() : [];
+    const present = await presentTickets(ctx.db, baseUrl(req), rows);
+    return { tickets: rows.map(present), ...(await sideLoads(ctx.db, baseUrl(req), actor, rows, includes(req))) };
+  });
+
+  app.get('/api/v2/tickets/:id', async (req) => {
+    const actor = requireAgent(req);
+    const ticket = await findTicket(ctx.db, parseId((req.params as { id: string }).id));
+    if (!ticket) throw notFound();
+    return respondWithTicket(req, actor, ticket);
+  });
+
+  app.post('/api/v2/tickets', async (req, reply) => {
+    const actor = requireAgent(req);
+    const { ticket: t } = parseBody(ticketCreateSchema, req.body, 'ticket');
+    const { ticket, auditId } = await createTicket(ctx, {
+      actor,
+      input: {
+        ...toTicketChanges(t),
+        comment: toComment(t.comment),
+        requesterId: t.requester_id,
+        requester: t.requester,
+        via: 'api',
+        followupSourceId: t.via_followup_source_id,
+        ccs: toCcChanges([t.email_ccs, t.collaborators], t.collaborator_ids),
+      },
+    });
+    const body = await respondWithTicket(req, actor, ticket, { audit: await auditOf(req, auditId) });
+    return created(reply, resourceUrl(baseUrl(req), `tickets/${ticket.id}`), body);
+  });
+
+  app.put('/api/v2/tickets/:id', async (req) => {
+    const actor = requireAgent(req);
+    const id = parseId((req.params as { id: string }).id);
+    const { ticket: t } = parseBody(ticketUpdateSchema, req.body, 'ticket');
+    const { ticket, auditId } = await updateTicket(ctx, {
+      actor,
+      ticketId: id,
+      changes: toTicketChanges(t),
+      via: 'api',
+      safeUpdate: t.safe_update,
+      updatedStamp: t.updated_stamp ? new Date(t.updated_stamp) : undefined,
+    });
+    return respondWithTicket(req, actor, ticket, { audit: await auditOf(req, auditId) });
+  });
+
+  app.delete('/api/v2/tickets/:id', async (req, reply) => {
+    const actor = requireAgent(req);
+    await deleteTicket(ctx, { actor, ticketId: parseId((req.params as { id: string }).id) });
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v2/tickets/:id/comments', async (req) => {
+    requireAgent(req);
+    const ticket = await findTicket(ctx.db, parseId((req.params as { id: string }).id));
+    if (!ticket) throw notFound();
+    const page = readPageRequest(req);
+    const desc = String((req.query as Record<string, unknown>).sort_order ?? '') === 'desc';
+    const rows = await withAttachments(ctx.db, await applySlice(commentsQuery(ctx.db, ticket.id, false), 'ticket_comments.id', { ...sliceOf(page), desc }).execute());
+    const out = pageEnvelope(req, page, 'comments', rows, (c) => presentComment(baseUrl(req), c));
+    if (includes(req).has('users')) {
+      const ids = [...new Set(rows.map((c) => c.author_id))];
+      const users = ids.length ? await ctx.db.selectFrom('users').selectAll().where('id', 'in', ids).execute() : [];
+      out.users = users.map((u) => presentUser(baseUrl(req), u));
+    }
+    return out;
+  });
+
+  app.get('/api/v2/tickets/:id/audits', async (req) => {
+    requireAgent(req);
+    const ticket = await findTicket(ctx.db, parseId((req.params as { id: string }).id));
+    if (!ticket) throw notFound();
+    const page = readPageRequest(req);
+    const rows = await applySlice(ctx.db.selectFrom('ticket_audits').selectAll().where('ticket_id', '=', ticket.id), 'ticket_audits.id', sliceOf(page)).execute();
+    const present = await presentAudits(ctx.db, baseUrl(req), rows);
+    return pageEnvelope(req, page, 'audits', rows, present);
+  });
+}

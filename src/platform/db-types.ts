@@ -1,0 +1,314 @@
+/**
+ * Row types of the tables in db/migrations, written by hand: the migrations are the source of truth
+ * and these mirror them column for column.
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Id = ColumnType<number, number | undefined, never>;
+type Ref = number;
+type NullableRef = number | null;
+type Stamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableStamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string | undefined, string>;
+
+export type Plan = 'free' | 'professional' | 'enterprise' | 'premier';
+export type Role = 'end-user' | 'agent' | 'admin';
+export type Status = 'new' | 'open' | 'pending' | 'hold' | 'solved' | 'closed';
+export type Priority = 'urgent' | 'high' | 'normal' | 'low';
+export type TicketType = 'problem' | 'incident' | 'question' | 'task';
+export type FormKind = 'technical' | 'sales';
+
+export interface OrganizationsTable {
+  id: Id;
+  name: string;
+  support_plan: Generated<Plan>;
+  time_zone: Generated<string>;
+  domain_names: Generated<string[]>;
+  shared_tickets: Generated<boolean>;
+  shared_comments: Generated<boolean>;
+  external_id: string | null;
+  details: string | null;
+  notes: string | null;
+  tags: Generated<string[]>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+  deleted_at: NullableStamp;
+}
+
+export interface GroupsTable {
+  id: Id;
+  name: string;
+  description: Generated<string>;
+  key: string | null;
+  is_default: Generated<boolean>;
+  is_public: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+  deleted_at: NullableStamp;
+}
+
+export interface UsersTable {
+  id: Id;
+  name: string;
+  email: string;
+  role: Generated<Role>;
+  organization_id: NullableRef;
+  password_hash: string | null;
+  verified: Generated<boolean>;
+  active: Generated<boolean>;
+  suspended: Generated<boolean>;
+  time_zone: string | null;
+  region: 'amer' | 'emea' | 'apac' | null;
+  default_group_id: NullableRef;
+  ticket_restriction: 'requested' | 'organization' | null;
+  external_id: string | null;
+  phone: string | null;
+  details: string | null;
+  notes: string | null;
+  tags: Generated<string[]>;
+  last_login_at: NullableStamp;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface GroupMembershipsTable {
+  id: Id;
+  user_id: Ref;
+  group_id: Ref;
+  is_default: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface SessionsTable {
+  id: Id;
+  user_id: Ref;
+  token_hash: Buffer;
+  csrf_token: string;
+  created_at: Generated<Date>;
+  expires_at: Stamp;
+  revoked_at: NullableStamp;
+}
+
+export interface ApiTokensTable {
+  id: Id;
+  user_id: Ref;
+  description: Generated<string>;
+  token_hash: Buffer;
+  created_at: Generated<Date>;
+  last_used_at: NullableStamp;
+  revoked_at: NullableStamp;
+}
+
+export interface UserTokensTable {
+  id: Id;
+  user_id: Ref;
+  purpose: 'verify' | 'reset';
+  token_hash: Buffer;
+  created_at: Generated<Date>;
+  expires_at: Stamp;
+  used_at: NullableStamp;
+  voided_at: NullableStamp;
+}
+
+export interface RateLimitHitsTable {
+  key: string;
+  window_start: Stamp;
+  hits: Generated<number>;
+}
+
+export interface TicketFieldsTable {
+  id: Id;
+  type: string;
+  key: string | null;
+  title: string;
+  title_in_portal: string;
+  description: Generated<string>;
+  agent_description: string | null;
+  position: Generated<number>;
+  active: Generated<boolean>;
+  required: Generated<boolean>;
+  required_in_portal: Generated<boolean>;
+  visible_in_portal: Generated<boolean>;
+  editable_in_portal: Generated<boolean>;
+  regexp_for_validation: string | null;
+  removable: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface TicketFieldOptionsTable {
+  id: Id;
+  field_id: Ref;
+  name: string;
+  value: string;
+  description: Generated<string>;
+  position: Generated<number>;
+  is_default: Generated<boolean>;
+}
+
+export interface FieldCondition {
+  parent_field_id: number;
+  value: string;
+  child_fields: { id: number; is_required: boolean }[];
+}
+
+export interface TicketFormsTable {
+  id: Id;
+  kind: FormKind;
+  name: string;
+  display_name: string;
+  description: Generated<string>;
+  position: Generated<number>;
+  active: Generated<boolean>;
+  end_user_visible: Generated<boolean>;
+  is_default: Generated<boolean>;
+  end_user_conditions: Json<FieldCondition[]>;
+  agent_conditions: Json<FieldCondition[]>;
+  default_group_key: string;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface TicketFormFieldsTable {
+  form_id: Ref;
+  field_id: Ref;
+  position: number;
+}
+
+export interface TicketsTable {
+  id: Id;
+  form_id: Ref;
+  subject: string;
+  description: string;
+  priority: Priority | null;
+  type: TicketType | null;
+  status: Status;
+  requester_id: Ref;
+  submitter_id: Ref;
+  assignee_id: NullableRef;
+  group_id: NullableRef;
+  organization_id: NullableRef;
+  do_not_close: Generated<boolean>;
+  via_channel: Generated<string>;
+  via_followup_source_id: NullableRef;
+  external_id: string | null;
+  tags: Generated<string[]>;
+  custom_fields: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+  solved_at: NullableStamp;
+  closed_at: NullableStamp;
+  deleted_at: NullableStamp;
+}
+
+export interface TicketCollaboratorsTable {
+  ticket_id: Ref;
+  user_id: Ref;
+  created_at: Generated<Date>;
+}
+
+export interface TicketAuditsTable {
+  id: Id;
+  ticket_id: Ref;
+  author_id: NullableRef;
+  via_channel: string;
+  metadata: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface TicketCommentsTable {
+  id: Id;
+  ticket_id: Ref;
+  audit_id: Ref;
+  author_id: Ref;
+  body: string;
+  html_body: string;
+  public: boolean;
+  via_channel: string;
+  created_at: Generated<Date>;
+}
+
+export interface TicketAuditEventsTable {
+  id: Id;
+  audit_id: Ref;
+  type: string;
+  field_name: string | null;
+  value: Json<unknown> | null;
+  previous_value: Json<unknown> | null;
+  comment_id: NullableRef;
+}
+
+export interface UploadsTable {
+  id: Id;
+  token: string;
+  uploader_id: Ref;
+  created_at: Generated<Date>;
+  expires_at: Stamp;
+  consumed_at: NullableStamp;
+}
+
+export interface AttachmentsTable {
+  id: Id;
+  upload_id: NullableRef;
+  ticket_id: NullableRef;
+  comment_id: NullableRef;
+  uploader_id: Ref;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  created_at: Generated<Date>;
+  deleted_at: NullableStamp;
+}
+
+export interface MailOutboxTable {
+  id: Id;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  message_id: string;
+  in_reply_to: string | null;
+  references_ids: Generated<string[]>;
+  ticket_id: NullableRef;
+  kind: string;
+  created_at: Generated<Date>;
+  sent_at: NullableStamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  groups: GroupsTable;
+  users: UsersTable;
+  group_memberships: GroupMembershipsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  user_tokens: UserTokensTable;
+  rate_limit_hits: RateLimitHitsTable;
+  ticket_fields: TicketFieldsTable;
+  ticket_field_options: TicketFieldOptionsTable;
+  ticket_forms: TicketFormsTable;
+  ticket_form_fields: TicketFormFieldsTable;
+  tickets: TicketsTable;
+  ticket_collaborators: TicketCollaboratorsTable;
+  ticket_audits: TicketAuditsTable;
+  ticket_comments: TicketCommentsTable;
+  ticket_audit_events: TicketAuditEventsTable;
+  uploads: UploadsTable;
+  attachments: AttachmentsTable;
+  mail_outbox: MailOutboxTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type Organization = Selectable<OrganizationsTable>;
+export type Group = Selectable<GroupsTable>;
+export type Ticket = Selectable<TicketsTable>;
+export type TicketComment = Selectable<TicketCommentsTable>;
+export type Attachment = Selectable<AttachmentsTable>;
+export type TicketField = Selectable<TicketFieldsTable>;
+export type TicketForm = Selectable<TicketFormsTable>;
+export type NewTicket = Insertable<TicketsTable>;

