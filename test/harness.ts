@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../src/config.js';
+import { startSundial, type RunningSundial } from '../src/server.js';
+import { MailCatcher } from './mail-catcher.js';
+
+export interface TestEnv extends RunningSundial {
+  mail: MailCatcher;
+  config: Config;
+  databaseUrl: string;
+  dataDir: string;
+}
+
+const withDatabase = (url: string, name: string) => {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+
+/** A database of this test file's own, cloned from the migrated template. */
+export async function createTestDatabase(): Promise<string> {
+  const server = inject('pgServerUrl');
+  const template = inject('templateDb');
+  const name = `${template.replace('sundial_tpl_', 'sundial_t_')}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  } finally {
+    await admin.end();
+  }
+  return withDatabase(server, name);
+}
+
+/**
+ * A complete Sundial node for one test file: its own database, data directory and SMTP catcher,
+ * real job workers. `env` overrides configuration (for example AUTO_CLOSE_AFTER).
+ */
+export async function startTestApp(env: Record<string, string> = {}, options: { listen?: boolean } = {}): Promise<TestEnv> {
+  const databaseUrl = await createTestDatabase();
+  const mail = await new MailCatcher().start();
+  const dataDir = mkdtempSync(join(tmpdir(), 'sundial-test-data-'));
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    SMTP_URL: mail.url,
+    PUBLIC_URL: 'http://sundial.test',
+    JOB_POLL_SECONDS: '0.5',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...env,
+  });
+  const node = await startSundial(config, { logger: false, listen: options.listen ?? false });
+  return {
+    ...node,
+    mail,
+    config,
+    databaseUrl,
+    dataDir,
+    async close() {
+      await node.close();
+      await mail.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
