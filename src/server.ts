@@ -22,16 +22,18 @@ export interface Database {
 const runningFile = (dataDir: string) => join(dataDir, 'embedded-postgres.json');
 
 /**
- * DATABASE_URL when set. Otherwise the embedded PostgreSQL under DATA_DIR: started here, or, when a
- * Sundial server already runs it, reached through the URL that server published (so CLI commands such
- * as create-admin work next to a running server).
+ * DATABASE_URL when set. Otherwise the embedded PostgreSQL under DATA_DIR: started here, or, for
+ * one-off commands (`attachToRunning`), reached through the URL a running server published, so that
+ * create-admin works next to a running server.
  */
-export async function openDatabase(config: Config, log: (m: string) => void = () => {}): Promise<Database> {
+export async function openDatabase(config: Config, options: { log?: (m: string) => void; attachToRunning?: boolean } = {}): Promise<Database> {
+  const log = options.log ?? (() => {});
   let url = config.databaseUrl;
   let embedded: EmbeddedDatabase | null = null;
   if (!url) {
     const published = existsSync(runningFile(config.dataDir)) ? (JSON.parse(readFileSync(runningFile(config.dataDir), 'utf8')) as { url: string; pid: number }) : null;
-    if (published && published.pid !== process.pid && isAlive(published.pid)) {
+    // Only one-off commands attach; a second server on the same DATA_DIR must fail on the lock instead.
+    if (options.attachToRunning && published && published.pid !== process.pid && isAlive(published.pid)) {
       url = published.url;
     } else {
       embedded = await startEmbeddedPostgres(config.dataDir, log);
@@ -74,7 +76,7 @@ export interface RunningSundial {
 /** Boots one stateless node: database, migrations, job queue, workers, HTTP. */
 export async function startSundial(config: Config, options: { logger?: boolean; listen?: boolean; workers?: boolean } = {}): Promise<RunningSundial> {
   const log = (m: string) => options.logger !== false && console.log(m);
-  const database = await openDatabase(config, log);
+  const database = await openDatabase(config, { log });
   const jobs = await JobQueue.start(database.url, config.jobPollSeconds);
   const ctx: AppContext = { config, db: database.db, jobs, blobs: new FileBlobStore(join(config.dataDir, 'attachments')) };
   const transport = createMailTransport(config.smtpUrl, config.dataDir);

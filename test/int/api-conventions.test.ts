@@ -49,11 +49,11 @@ describe('Zendesk wire conventions', () => {
 
   it('pages by cursor until links.next is null, and back with page[before]', async () => {
     const seen: number[] = [];
-    let url: string | null = '/api/v2/tickets.json?page[size]=3';
+    let url: string | null = "/api/v2/tickets.json?page[size]=3";
     let pages = 0;
     let lastBody: any;
     while (url && pages < 10) {
-      const res = await agent.api.get(url);
+      const res: { status: number; body: any } = await agent.api.get(url);
       expect(res.status).toBe(200);
       seen.push(...res.body.tickets.map((t: { id: number }) => t.id));
       lastBody = res.body;
