@@ -40,8 +40,9 @@ export async function createTestDatabase(): Promise<string> {
  * A complete Sundial node for one test file: its own database, data directory and SMTP catcher,
  * real job workers. `env` overrides configuration (for example AUTO_CLOSE_AFTER).
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { listen?: boolean } = {}): Promise<TestEnv> {
-  const databaseUrl = await createTestDatabase();
+export async function startTestApp(env: Record<string, string> = {}, options: { listen?: boolean; databaseUrl?: string } = {}): Promise<TestEnv> {
+  // Passing another node's databaseUrl makes a second node of the same deployment.
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const mail = await new MailCatcher().start();
   const dataDir = mkdtempSync(join(tmpdir(), 'sundial-test-data-'));
   const config = loadConfig({

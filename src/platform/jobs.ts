@@ -48,9 +48,22 @@ export class JobQueue {
     await this.boss.send(name, data as object, { ...rest, db });
   }
 
+  /**
+   * Runs `handler` for each job, fetched in batches so a burst drains without waiting a poll per job.
+   * pg-boss retries a batch as a whole when any job in it fails; handlers are idempotent, so the jobs
+   * that already succeeded simply find nothing left to do.
+   */
   async work<N extends JobName>(name: N, handler: JobHandler<N>): Promise<void> {
-    await this.boss.work<JobPayloads[N]>(name, { pollingIntervalSeconds: this.pollSeconds, batchSize: 1 }, async ([job]) => {
-      await handler(job.data);
+    await this.boss.work<JobPayloads[N]>(name, { pollingIntervalSeconds: this.pollSeconds, batchSize: 10 }, async (jobs) => {
+      const failures: unknown[] = [];
+      for (const job of jobs) {
+        try {
+          await handler(job.data);
+        } catch (e) {
+          failures.push(e);
+        }
+      }
+      if (failures.length) throw failures.length === 1 ? failures[0] : new AggregateError(failures, `${failures.length} of ${jobs.length} ${name} jobs failed`);
     });
   }
 

@@ -5,7 +5,6 @@ import type { Attachment } from '../../platform/db-types.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { newSecret } from '../../platform/secrets.js';
 import type { Actor } from '../accounts/actor.js';
-import { isAgent } from '../accounts/actor.js';
 import { canSeeComment, canSeeTicket } from '../../permissions/tickets.js';
 import { loadTicketRelations } from './tickets.repository.js';
 
@@ -123,7 +122,8 @@ export async function getVisibleAttachment(ctx: AppContext, actor: Actor, id: nu
   const att = await ctx.db.selectFrom('attachments').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
   if (!att) throw notFound();
   if (!att.comment_id || !att.ticket_id) {
-    if (att.uploader_id === actor.user.id || isAgent(actor)) return att;
+    // Not attached yet: private to whoever uploaded it.
+    if (att.uploader_id === actor.user.id) return att;
     throw notFound();
   }
   const comment = await ctx.db.selectFrom('ticket_comments').select(['public']).where('id', '=', att.comment_id).executeTakeFirst();
