@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { withDatabase } from './db-url.js';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '../src/platform/db.js';
 import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.js';
@@ -15,12 +16,6 @@ declare module 'vitest' {
     templateDb: string;
   }
 }
-
-const withDatabase = (url: string, name: string) => {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
 
 /**
  * One PostgreSQL for the run: the machine's (TEST_DATABASE_URL) or an embedded one. The schema and the

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { withDatabase } from './db-url.js';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../src/config.js';
 import { startSundial, type RunningSundial } from '../src/server.js';
@@ -14,12 +15,6 @@ export interface TestEnv extends RunningSundial {
   databaseUrl: string;
   dataDir: string;
 }
-
-const withDatabase = (url: string, name: string) => {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
 
 /** A database of this test file's own, cloned from the migrated template. */
 export async function createTestDatabase(): Promise<string> {

@@ -28,11 +28,9 @@ export async function organizationIdForEmail(db: Executor, email: string): Promi
   return org?.id ?? null;
 }
 
-export interface NewUser {
-  name: string;
-  email: string;
+/** Profile and access fields shared by creating and updating a user. */
+interface UserFields {
   role?: Role;
-  password?: string;
   verified?: boolean;
   organizationId?: number | null;
   region?: User['region'];
@@ -43,6 +41,12 @@ export interface NewUser {
   notes?: string | null;
   tags?: string[];
   ticketRestriction?: User['ticket_restriction'];
+}
+
+export interface NewUser extends UserFields {
+  name: string;
+  email: string;
+  password?: string;
 }
 
 /** Creates a user; email is unique case-insensitively (422 DuplicateValue, like Zendesk). */
@@ -114,20 +118,9 @@ export async function findOrCreateEndUser(db: Executor, email: string, name?: st
   }
 }
 
-export interface UserChanges {
+export interface UserChanges extends UserFields {
   name?: string;
-  role?: Role;
-  organizationId?: number | null;
-  region?: User['region'];
-  timeZone?: string | null;
-  externalId?: string | null;
-  phone?: string | null;
-  details?: string | null;
-  notes?: string | null;
-  tags?: string[];
-  ticketRestriction?: User['ticket_restriction'];
   suspended?: boolean;
-  verified?: boolean;
   defaultGroupId?: number | null;
 }
 
