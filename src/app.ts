@@ -18,6 +18,19 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+const PG_CLIENT_ERRORS: Record<string, string> = {
+  '23503': 'A referenced record does not exist',
+  '23505': 'A record with these values already exists',
+  '23514': 'A value is outside the allowed range',
+  '22001': 'A value is too long',
+  '22P02': 'A value has the wrong format',
+  '22021': 'A value contains characters that cannot be stored',
+  '54000': 'A value is too large',
+  '22003': 'A number is out of range',
+  '22007': 'A date or time is not valid',
+  '22008': 'A date or time is out of range',
+};
+
 /** Zendesk clients add `.json` and sometimes double slashes; both map to the same route. */
 export function normalizeUrl(url: string): string {
   const q = url.indexOf('?');
@@ -25,6 +38,14 @@ export function normalizeUrl(url: string): string {
   const query = q === -1 ? '' : url.slice(q);
   const clean = path.replace(/\/{2,}/g, '/').replace(/\.json$/, '');
   return (clean.length > 1 ? clean.replace(/\/$/, '') : clean) + query;
+}
+
+/** PostgreSQL text cannot hold U+0000; refuse it up front rather than fail on insert. */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(hasNul);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v));
+  return false;
 }
 
 export interface AppOptions {
@@ -52,11 +73,14 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch (e) {
-      done(new AppError('BadRequest', `Malformed JSON in request body: ${(e as Error).message}`), undefined);
+      return done(new AppError('BadRequest', `Malformed JSON in request body: ${(e as Error).message}`), undefined);
     }
+    if (hasNul(parsed)) return done(new AppError('BadRequest', 'Text in the request body must not contain NUL (\\u0000) characters'), undefined);
+    done(null, parsed);
   });
 
   app.decorateRequest('actor', null);
@@ -81,6 +105,12 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       if (err.headers) reply.headers(err.headers);
       if (err.code === 'Unauthenticated') return reply.code(401).send({ error: errorTable.Unauthenticated.error });
       return reply.code(err.status).send({ error: errorTable[err.code].error, description: err.description, ...(err.details ? { details: err.details } : {}) });
+    }
+    // Safety net: a constraint the services did not pre-check is still the client's mistake, not ours.
+    const pgCode = (err as { code?: string }).code;
+    if (pgCode && PG_CLIENT_ERRORS[pgCode]) {
+      req.log.warn({ err }, 'database rejected input that validation let through');
+      return reply.code(422).send({ error: 'RecordInvalid', description: PG_CLIENT_ERRORS[pgCode] });
     }
     const status = err.statusCode ?? 500;
     if (status === 413) return reply.code(413).send({ error: 'PayloadTooLarge', description: 'The request body is too large' });

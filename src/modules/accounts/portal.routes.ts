@@ -24,7 +24,7 @@ export function registerPortalRoutes(app: FastifyInstance, ctx: AppContext) {
   const limit = (req: FastifyRequest, action: string, email: string | undefined, perIp: number, perEmail: number, window: number) =>
     enforceRateLimits(ctx.db, [
       { key: `${action}:ip:${req.ip}`, max: perIp, windowSeconds: window },
-      ...(email ? [{ key: `${action}:email:${email.toLowerCase()}`, max: perEmail, windowSeconds: window }] : []),
+      ...(email ? [{ key: `${action}:email:${email.trim().toLowerCase().slice(0, 254)}`, max: perEmail, windowSeconds: window }] : []),
     ]);
   const accepted = (reply: FastifyReply, message: string) => reply.code(202).send({ status: 'accepted', message });
 

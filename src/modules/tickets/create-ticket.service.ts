@@ -13,7 +13,7 @@ import { defaultFormId, loadForm, type FormWithFields } from './forms.repository
 import { notifyTicketEvent } from './notifications.js';
 import { canTransition } from './status-machine.js';
 import type { NewTicketInput } from './ticket-input.js';
-import { applyCcChanges, checkAssignee, checkComment, checkGroup, resolveRequester, userIdForEmail, writeComment } from './ticket-parts.js';
+import { applyCcChanges, checkAssignee, checkComment, checkGroup, checkOrganization, resolveRequester, userIdForEmail, writeComment } from './ticket-parts.js';
 import { loadTicketRelations } from './tickets.repository.js';
 import { scheduleAutoClose } from './auto-close.js';
 
@@ -73,6 +73,7 @@ export async function createTicket(ctx: AppContext, { actor, input }: { actor: A
     const requester = await resolveRequester(tx, input, actor.user);
     const groupId = input.groupId ?? (await groupByKey(tx, form.default_group_key))?.id ?? null;
     if (input.groupId) await checkGroup(tx, input.groupId);
+    if (input.organizationId) await checkOrganization(tx, input.organizationId);
     const assigneeId = input.assigneeId ?? (input.assigneeEmail ? await userIdForEmail(tx, input.assigneeEmail) : null);
     if (assigneeId !== null) await checkAssignee(tx, assigneeId, groupId);
 

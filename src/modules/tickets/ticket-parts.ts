@@ -25,6 +25,11 @@ export async function checkGroup(db: Executor, groupId: number): Promise<void> {
   if (!group) throw invalid('group_id', `Group: ${groupId} does not exist`);
 }
 
+export async function checkOrganization(db: Executor, organizationId: number): Promise<void> {
+  const org = await db.selectFrom('organizations').select('id').where('id', '=', organizationId).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!org) throw invalid('organization_id', `Organization: ${organizationId} does not exist`);
+}
+
 export async function userIdForEmail(db: Executor, email: string): Promise<number> {
   const user = await db.selectFrom('users').select('id').where(({ fn }) => fn('lower', ['email']), '=', email.toLowerCase()).executeTakeFirst();
   if (!user) throw invalid('assignee_email', `Assignee email: ${email} is not a known agent`);

@@ -13,7 +13,7 @@ import { loadForm } from './forms.repository.js';
 import { notifyTicketEvent } from './notifications.js';
 import { canTransition, REOPENED_BY_CUSTOMER_COMMENT } from './status-machine.js';
 import type { TicketChanges } from './ticket-input.js';
-import { applyCcChanges, checkAssignee, checkComment, checkGroup, userIdForEmail, writeComment, type WrittenComment } from './ticket-parts.js';
+import { applyCcChanges, checkAssignee, checkComment, checkGroup, checkOrganization, userIdForEmail, writeComment, type WrittenComment } from './ticket-parts.js';
 import { loadTicketRelations, nextUpdatedAt } from './tickets.repository.js';
 
 /** What end users may change on their requests: reply, CCs, and "this solved my problem". */
@@ -55,6 +55,8 @@ export async function updateTicket(
       if (changes.comment && !canCommentOnTicket(actor, ticket, rel)) throw new AppError('Forbidden', 'You can view this request but not comment on it');
     }
     if (args.safeUpdate && args.updatedStamp && ticket.updated_at.getTime() > args.updatedStamp.getTime()) throw conflict();
+    // Nothing to change: no audit, no new stamp.
+    if (!keys.length) return { ticket, auditId: null };
 
     if (ticket.status === 'closed') {
       if (!agent && changes.comment) return { followUpFrom: ticket };
@@ -79,6 +81,7 @@ export async function updateTicket(
     // Group and assignee: changing group drops an assignee who is not in it; assigning picks a group.
     let groupId = changes.groupId !== undefined ? changes.groupId : ticket.group_id;
     if (changes.groupId) await checkGroup(tx, changes.groupId);
+    if (changes.organizationId) await checkOrganization(tx, changes.organizationId);
     let assigneeId = changes.assigneeId !== undefined ? changes.assigneeId : ticket.assignee_id;
     if (changes.assigneeEmail) assigneeId = await userIdForEmail(tx, changes.assigneeEmail);
     if (assigneeId !== null && assigneeId !== ticket.assignee_id) {
