@@ -74,6 +74,7 @@ class UsageError extends Error {}
 main(process.argv.slice(2)).catch((e) => {
   if (e instanceof UsageError) console.error(`${e.message}\n\n${USAGE}`);
   else if (e instanceof ConfigError || e instanceof DataDirInUseError) console.error(e.message);
+  else if (e?.code === 'EADDRINUSE') console.error(`Port ${e.port} is already in use: stop what listens there or set PORT to another port.`);
   else console.error(e?.details ? `${e.message}: ${JSON.stringify(e.details)}` : e);
   process.exit(1);
 });

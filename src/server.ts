@@ -77,23 +77,34 @@ export interface RunningSundial {
 export async function startSundial(config: Config, options: { logger?: boolean; listen?: boolean; workers?: boolean } = {}): Promise<RunningSundial> {
   const log = (m: string) => options.logger !== false && console.log(m);
   const database = await openDatabase(config, { log });
-  const jobs = await JobQueue.start(database.url, config.jobPollSeconds);
-  const ctx: AppContext = { config, db: database.db, jobs, blobs: new FileBlobStore(join(config.dataDir, 'attachments')) };
-  const transport = createMailTransport(config.smtpUrl, config.dataDir);
-  if (options.workers !== false) await startWorkers(ctx, transport);
-  const app = await buildApp(ctx, { logger: options.logger === false ? false : { level: config.logLevel }, trustProxy: config.trustProxy });
+  let jobs: JobQueue | null = null;
+  let app: FastifyInstance | null = null;
+  let ctx: AppContext;
   let url = '';
-  if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
+  try {
+    jobs = await JobQueue.start(database.url, config.jobPollSeconds);
+    ctx = { config, db: database.db, jobs, blobs: new FileBlobStore(join(config.dataDir, 'attachments')) };
+    if (options.workers !== false) await startWorkers(ctx, createMailTransport(config.smtpUrl, config.dataDir));
+    app = await buildApp(ctx, { logger: options.logger === false ? false : { level: config.logLevel }, trustProxy: config.trustProxy });
+    if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    // A node that cannot serve (port taken, database refused) must not leave its database running.
+    await app?.close().catch(() => {});
+    await jobs?.stop().catch(() => {});
+    await database.close().catch(() => {});
+    throw e;
+  }
   if (!config.smtpUrl) log(`Mail is written to ${join(config.dataDir, 'mail')} (set SMTP_URL to send it).`);
   let closing: Promise<void> | null = null;
+  const running = { app: app!, jobs: jobs! };
   return {
-    app,
+    app: running.app,
     ctx,
     url,
     close: () =>
       (closing ??= (async () => {
-        await app.close();
-        await jobs.stop();
+        await running.app.close();
+        await running.jobs.stop();
         await database.close();
       })()),
   };
