@@ -65,7 +65,20 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
 
   await app.register(cookie);
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    // The web app's scripts come from this origin only; Mantine sets inline style attributes.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
   });
 
   // An empty body is "no body", a broken one is a 400 that names the problem.
@@ -119,10 +132,6 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: 'InternalError', description: 'Something went wrong on our side; the request was not applied.' });
   });
-
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error: 'InvalidEndpoint', description: `No route for ${req.method} ${req.url.split('?')[0]}` }),
-  );
 
   await registerRoutes(app, ctx);
   return app;

@@ -24,7 +24,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerRequestRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);
-  registerWebRoutes(app, ctx);
+  await registerWebRoutes(app);
   app.get('/healthz', async () => {
     await ctx.db.selectNoFrom((eb) => eb.val(1).as('ok')).execute();
     return { status: 'ok' };

@@ -1,49 +1,38 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../platform/context.js';
 
-const page = (title: string, body: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title} · Sundial Support</title><link rel="stylesheet" href="/assets/basic.css"></head>
-<body><main><h1>Sundial Support</h1>${body}</main><script src="/assets/basic.js"></script></body></html>`;
+export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web', 'dist');
 
-const CSS = `body{font-family:system-ui,sans-serif;background:#f6f7f9;color:#1d2330;margin:0}main{max-width:28rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 3px #0002}
-label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1rem;padding:.5rem 1rem}
-.msg{padding:.6rem;border-radius:4px;background:#eef6ee}.msg.error{background:#fbeaea}`;
+const MISSING_BUILD = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sundial</title></head>
+<body style="font-family:system-ui;max-width:40rem;margin:4rem auto"><h1>Sundial is running</h1>
+<p>The web app has not been built yet. Run <code>npm run build:web</code> (or start with <code>npm start</code>, which builds it) and reload.</p>
+<p>The API is at <a href="/api/docs">/api/docs</a>.</p></body></html>`;
 
-// Reads ?verified / ?verify_error / ?token and drives the two account forms; no inline script (CSP).
-const JS = `(() => {
-  const q = new URLSearchParams(location.search);
-  const msg = document.getElementById('msg');
-  const say = (text, error) => { if (msg) { msg.textContent = text; msg.className = error ? 'msg error' : 'msg'; msg.hidden = false; } };
-  if (q.get('verified')) say('Your email address is verified. Sign in to submit requests.');
-  const problems = { expired: 'This verification link has expired. Sign in and ask for a new one.', used: 'This verification link was already used or replaced by a newer one.', invalid: 'This verification link is not valid.' };
-  if (q.get('verify_error')) say(problems[q.get('verify_error')] || problems.invalid, true);
-  const post = async (url, body) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
-    const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(Object.values(data.details || {}).flat().map((d) => d.description).join(' ') || data.description || data.error || 'Request failed');
-    return data;
-  };
-  const login = document.getElementById('login');
-  if (login) login.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    try { const d = await post('/api/portal/login', { email: login.email.value, password: login.password.value }); say('Signed in as ' + d.user.name + '.'); }
-    catch (err) { say(err.message, true); }
+/**
+ * Serves the built web app (web/dist): hashed assets cached for good, index.html for every other
+ * non-API path so the client router takes over (deep links, reloads, mailed links).
+ */
+export async function registerWebRoutes(app: FastifyInstance) {
+  const built = existsSync(join(WEB_DIST, 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: WEB_DIST,
+      wildcard: false,
+      index: false,
+      setHeaders: (res, path) => {
+        res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+  const shell = (_req: unknown, reply: import('fastify').FastifyReply) =>
+    built ? reply.header('Cache-Control', 'no-cache').sendFile('index.html') : reply.type('text/html; charset=utf-8').send(MISSING_BUILD);
+  app.get('/', shell);
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    if (req.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]{1,8}$/i.test(path)) return shell(req, reply);
+    return reply.code(404).send({ error: 'InvalidEndpoint', description: `No route for ${req.method} ${path}` });
   });
-  const reset = document.getElementById('reset');
-  if (reset) reset.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    try { const d = await post('/api/portal/password-reset/confirm', { token: q.get('token') || '', password: reset.password.value }); say(d.message); }
-    catch (err) { say(err.message, true); }
-  });
-})();`;
-
-/** Minimal account pages the mailed links land on; the full portal is served by the web app. */
-export function registerWebRoutes(app: FastifyInstance, _ctx: AppContext) {
-  app.get('/assets/basic.css', (_req, reply) => reply.type('text/css; charset=utf-8').send(CSS));
-  app.get('/assets/basic.js', (_req, reply) => reply.type('text/javascript; charset=utf-8').send(JS));
-  const html = (body: string, title: string) => (_req: unknown, reply: import('fastify').FastifyReply) => reply.type('text/html; charset=utf-8').send(page(title, body));
-  app.get('/', html('<p id="msg" class="msg" hidden></p><p>Welcome. <a href="/login">Sign in</a> to follow your requests. Integrations use the <a href="/api/docs">Zendesk-compatible API</a>.</p>', 'Home'));
-  app.get('/login', html('<p id="msg" class="msg" hidden></p><form id="login"><label>Email<input name="email" type="email" required autocomplete="username"></label><label>Password<input name="password" type="password" required autocomplete="current-password"></label><button>Sign in</button></form>', 'Sign in'));
-  app.get('/reset-password', html('<p id="msg" class="msg" hidden></p><form id="reset"><label>New password (at least 8 characters)<input name="password" type="password" minlength="8" required autocomplete="new-password"></label><button>Set password</button></form>', 'Set your password'));
 }

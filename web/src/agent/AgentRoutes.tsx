@@ -1,0 +1,10 @@
+import { Routes, Route } from 'react-router';
+import { EmptyState } from '../ui/PageState';
+
+export function AgentRoutes() {
+  return (
+    <Routes>
+      <Route path="*" element={<EmptyState title="Sundial Support" />} />
+    </Routes>
+  );
+}

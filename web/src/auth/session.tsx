@@ -1,0 +1,54 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, get, post, setCsrfToken } from '../api/client';
+
+export interface SessionUser {
+  id: number;
+  name: string;
+  email: string;
+  role: 'end-user' | 'agent' | 'admin';
+  verified: boolean;
+  organization_id: number | null;
+}
+
+/** The signed-in user, or null. Also keeps the CSRF token for writes in step with the session. */
+export function useSession() {
+  return useQuery({
+    queryKey: ['session'],
+    queryFn: async () => {
+      try {
+        const s = await get<{ user: SessionUser; csrf_token: string }>('/api/portal/session');
+        setCsrfToken(s.csrf_token);
+        return s.user;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) {
+          setCsrfToken(null);
+          return null;
+        }
+        throw e;
+      }
+    },
+    staleTime: 60_000,
+  });
+}
+
+export function useSignIn() {
+  const qc = useQueryClient();
+  return async (email: string, password: string) => {
+    const s = await post<{ user: SessionUser; csrf_token: string }>('/api/portal/login', { email, password });
+    setCsrfToken(s.csrf_token);
+    qc.setQueryData(['session'], s.user);
+    return s.user;
+  };
+}
+
+export function useSignOut() {
+  const qc = useQueryClient();
+  return async () => {
+    await post('/api/portal/logout').catch(() => undefined);
+    setCsrfToken(null);
+    qc.clear();
+    qc.setQueryData(['session'], null);
+  };
+}
+
+export const isStaff = (u: SessionUser | null | undefined) => !!u && (u.role === 'agent' || u.role === 'admin');
