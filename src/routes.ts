@@ -11,6 +11,8 @@ import { registerRequestRoutes } from './modules/tickets/requests.routes.js';
 import { registerTicketRoutes } from './modules/tickets/tickets.routes.js';
 import { registerUploadRoutes } from './modules/tickets/uploads.routes.js';
 import { registerWebRoutes } from './modules/web/web.routes.js';
+import { registerViewRoutes } from './modules/views/views.routes.js';
+import { registerLiveRoutes } from './modules/live/live.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   const routes = collectRoutes(app);
@@ -22,6 +24,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerFormRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
   registerRequestRoutes(app, ctx);
+  registerViewRoutes(app, ctx);
+  registerLiveRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);
   await registerWebRoutes(app);

@@ -8,6 +8,7 @@ import type { AppContext } from './platform/context.js';
 import { createDb, type Db } from './platform/db.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.js';
 import { JobQueue } from './platform/jobs.js';
+import { LiveHub } from './platform/live.js';
 import { createMailTransport } from './platform/mail-transport.js';
 import { migrateToLatest } from './platform/migrate.js';
 import { startWorkers } from './modules/jobs.js';
@@ -78,12 +79,14 @@ export async function startSundial(config: Config, options: { logger?: boolean; 
   const log = (m: string) => options.logger !== false && console.log(m);
   const database = await openDatabase(config, { log });
   let jobs: JobQueue | null = null;
+  const live = new LiveHub(database.url);
   let app: FastifyInstance | null = null;
   let ctx: AppContext;
   let url = '';
   try {
     jobs = await JobQueue.start(database.url, config.jobPollSeconds);
-    ctx = { config, db: database.db, jobs, blobs: new FileBlobStore(join(config.dataDir, 'attachments')) };
+    await live.start();
+    ctx = { config, db: database.db, jobs, live, blobs: new FileBlobStore(join(config.dataDir, 'attachments')) };
     if (options.workers !== false) await startWorkers(ctx, createMailTransport(config.smtpUrl, config.dataDir));
     app = await buildApp(ctx, { logger: options.logger === false ? false : { level: config.logLevel }, trustProxy: config.trustProxy });
     if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
@@ -91,6 +94,7 @@ export async function startSundial(config: Config, options: { logger?: boolean; 
     // A node that cannot serve (port taken, database refused) must not leave its database running.
     await app?.close().catch(() => {});
     await jobs?.stop().catch(() => {});
+    await live.stop();
     await database.close().catch(() => {});
     throw e;
   }
@@ -109,6 +113,7 @@ export async function startSundial(config: Config, options: { logger?: boolean; 
         await running.app.close();
         clearTimeout(force);
         await running.jobs.stop();
+        await live.stop();
         await database.close();
       })()),
   };

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { Database, Ticket } from '../platform/db-types.js';
 import { isAgent, type Actor } from '../modules/accounts/actor.js';
+import { canTransition, nextStatuses } from '../modules/tickets/status-machine.js';
 
 /**
  * THE ticket visibility rule. Agents and admins see every ticket; an end user sees tickets they
@@ -48,3 +49,21 @@ export function canCommentOnTicket(actor: Actor, t: Ticket, rel: TicketRelations
 
 /** Internal notes (and their attachments) are for agents only. */
 export const canSeeComment = (actor: Actor, comment: { public: boolean }) => comment.public || isAgent(actor);
+
+/**
+ * What an agent may do with a ticket, sent with it so the UI shows only allowed actions. The same
+ * rules are enforced by the services; this is their summary, not a second source of truth.
+ */
+export function ticketAbilities(actor: Actor, t: Ticket) {
+  const open = t.status !== 'closed' && !t.deleted_at;
+  const agent = isAgent(actor);
+  return {
+    can_edit: agent && open,
+    can_reply_publicly: agent && open,
+    can_add_note: agent && open,
+    statuses: open && agent ? [t.status, ...nextStatuses(t.status, 'agent')] : [t.status],
+    can_take: agent && open && t.assignee_id !== actor.user.id && (t.group_id === null || actor.groupIds.includes(t.group_id)),
+    can_solve: agent && open && t.status !== 'solved' && canTransition(t.status, 'solved', 'agent'),
+    can_delete: agent,
+  };
+}

@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { BlobStore } from './blob-store.js';
 import type { Db } from './db.js';
 import type { JobQueue } from './jobs.js';
+import type { LiveHub } from './live.js';
 
 /** What use cases need from the outside world; built once per process and passed down. */
 export interface AppContext {
@@ -9,6 +10,7 @@ export interface AppContext {
   db: Db;
   jobs: JobQueue;
   blobs: BlobStore;
+  live: LiveHub;
 }
 
 /** Host used in Message-IDs and mail links. */

@@ -145,6 +145,7 @@ export interface TicketFieldOptionsTable {
   description: Generated<string>;
   position: Generated<number>;
   is_default: Generated<boolean>;
+  active: Generated<boolean>;
 }
 
 export interface FieldCondition {
@@ -280,6 +281,13 @@ export interface MailOutboxTable {
   last_error: string | null;
 }
 
+export interface TicketViewersTable {
+  ticket_id: number;
+  user_id: number;
+  connection_id: string;
+  seen_at: Generated<Date>;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   groups: GroupsTable;
@@ -301,6 +309,7 @@ export interface Database {
   uploads: UploadsTable;
   attachments: AttachmentsTable;
   mail_outbox: MailOutboxTable;
+  ticket_viewers: TicketViewersTable;
 }
 
 export type User = Selectable<UsersTable>;

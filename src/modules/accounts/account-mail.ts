@@ -18,3 +18,6 @@ export const resetMail = (user: User, link: string) =>
 /** Sent when someone signs up with an address that already has an account: no enumeration, and the owner can recover. */
 export const existingAccountMail = (user: User, link: string) =>
   linkMail(user, 'existing-account', 'You already have a Sundial Support account', 'Someone tried to sign up with this email address, which already has an account. If that was you, set a password with the link below.', 'Set your password', link);
+
+export const inviteMail = (user: User, link: string) =>
+  linkMail(user, 'invite', 'You are invited to Sundial Support', 'An administrator created a Sundial Support account for you. Choose a password to sign in.', 'Set your password', link);

@@ -5,7 +5,7 @@ import type { User } from '../../platform/db-types.js';
 import { AppError } from '../../platform/errors.js';
 import { digest, newSecret, verifyPassword } from '../../platform/secrets.js';
 import { queueMail } from '../mail/outbox.js';
-import { existingAccountMail, resetMail, verificationMail } from './account-mail.js';
+import { existingAccountMail, inviteMail, resetMail, verificationMail } from './account-mail.js';
 import { assertCanLogin, createUser, findUserByEmail, setPassword } from './users.service.js';
 
 const LINK_TTL_MS = 24 * 3_600_000;
@@ -131,4 +131,10 @@ export async function changePassword(ctx: AppContext, input: { user: User; sessi
     throw new AppError('RecordInvalid', 'Record validation errors', { current_password: [{ description: 'Current password: is incorrect', error: 'InvalidValue' }] });
   }
   await ctx.db.transaction().execute((tx) => setPassword(tx, fresh.id, input.password, input.sessionId));
+}
+
+/** Mails a new account a single-use link to choose its password (which also verifies the address). */
+export async function inviteUser(tx: Executor, ctx: AppContext, user: User): Promise<void> {
+  const token = await issueToken(tx, user.id, 'reset');
+  await queueMail(tx, mailContext(ctx), inviteMail(user, link(ctx, '/reset-password', token)));
 }

@@ -10,6 +10,7 @@ import { isAdmin, isAgent } from './actor.js';
 import { presentOrganization } from './organizations.presenter.js';
 import { anonymousUser, presentUser } from './users.presenter.js';
 import { createUser, deactivateUser, getUser, setPassword, updateUser, type UserChanges } from './users.service.js';
+import { inviteUser } from './portal.service.js';
 
 const role = z.enum(['end-user', 'agent', 'admin']);
 const region = z.enum(['amer', 'emea', 'apac']).nullable();
@@ -31,7 +32,7 @@ const userFields = {
   verified: z.boolean().optional(),
   default_group_id: idField.nullable().optional(),
 };
-const createBody = z.object({ user: z.object({ name: nameField, email: emailField, password: passwordField.optional(), ...userFields }) });
+const createBody = z.object({ user: z.object({ name: nameField, email: emailField, password: passwordField.optional(), send_invite: z.boolean().optional(), ...userFields }) });
 const updateBody = z.object({ user: z.object({ name: nameField.optional(), ...userFields }) });
 const passwordBody = z.object({ password: passwordField });
 
@@ -95,9 +96,13 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext) {
     const { user: input } = parseBody(createBody, req.body, 'user');
     // Agents may add customers; only admins create staff or set passwords.
     if (!isAdmin(actor) && ((input.role && input.role !== 'end-user') || input.password)) throw new AppError('Forbidden', 'Only administrators can create agents or set passwords');
-    const user = await ctx.db
-      .transaction()
-      .execute((tx) => createUser(tx, { ...toChanges(input), name: input.name, email: input.email, password: input.password, verified: input.verified ?? false }));
+    // Staff get an invitation to set a password by default; customers only when asked (imports must not spam).
+    const invite = !input.password && (input.send_invite ?? (input.role === 'agent' || input.role === 'admin'));
+    const user = await ctx.db.transaction().execute(async (tx) => {
+      const u = await createUser(tx, { ...toChanges(input), name: input.name, email: input.email, password: input.password, verified: input.verified ?? false });
+      if (invite) await inviteUser(tx, ctx, u);
+      return u;
+    });
     return created(reply, resourceUrl(baseUrl(req), `users/${user.id}`), { user: presentUser(baseUrl(req), user) });
   });
 

@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db.js';
+import { publishLive } from '../../platform/live.js';
 
 export interface AuditEvent {
   type: 'Create' | 'Change' | 'Comment' | 'FollowUp';
@@ -29,8 +30,10 @@ export class AuditWriter {
     const audit = await tx
       .insertInto('ticket_audits')
       .values({ ticket_id: ticketId, author_id: authorId, via_channel: via, metadata: JSON.stringify(metadata) })
-      .returning('id')
+      .returning(['id', 'created_at'])
       .executeTakeFirstOrThrow();
+    // Every change to a ticket goes through an audit, so this is the one place that tells open pages.
+    await publishLive(tx, { type: 'ticket', ticket_id: ticketId, author_id: authorId, at: audit.created_at.toISOString() });
     return audit.id;
   }
 

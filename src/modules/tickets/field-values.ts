@@ -10,7 +10,7 @@ export const isCustom = (f: { type: string }) => !SYSTEM_TYPES.has(f.type);
 
 const MAX_TEXT = 10_000;
 
-function coerce(field: FieldWithOptions, raw: unknown, problems: Problems): CustomValue | undefined {
+function coerce(field: FieldWithOptions, raw: unknown, problems: Problems, current: CustomValue | undefined): CustomValue | undefined {
   const label = field.title;
   const fail = (msg: string, code = 'InvalidValue') => {
     problems.add(`custom_fields.${field.id}`, `${label}: ${msg}`, code, { ticket_field_id: field.id });
@@ -21,7 +21,10 @@ function coerce(field: FieldWithOptions, raw: unknown, problems: Problems): Cust
     case 'tagger': {
       if (typeof raw !== 'string') return fail('must be one of the listed options');
       const option = field.options.find((o) => o.value === raw) ?? field.options.find((o) => o.name.toLowerCase() === raw.toLowerCase());
-      if (!option) return fail(`"${raw.slice(0, 100)}" is not one of the options (${field.options.map((o) => o.value).join(', ')})`);
+      const choosable = field.options.filter((o) => o.active).map((o) => o.value);
+      if (!option) return fail(`"${raw.slice(0, 100)}" is not one of the options (${choosable.join(', ')})`);
+      // A retired option stays on the tickets that have it, but nobody can pick it again.
+      if (!option.active && option.value !== current) return fail(`"${option.name}" is no longer offered; choose another option`);
       return option.value;
     }
     case 'multiselect': {
@@ -79,7 +82,7 @@ export function checkFieldValues(check: FieldCheck, problems: Problems): CustomV
       continue;
     }
     if (check.portal && !field.editable_in_portal) continue;
-    const v = coerce(field, value, problems);
+    const v = coerce(field, value, problems, check.current[String(field.id)]);
     if (v !== undefined) values[String(field.id)] = v;
   }
   if (!check.enforceRequired) return values;

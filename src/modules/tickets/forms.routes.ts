@@ -5,11 +5,14 @@ import { invalid, notFound } from '../../platform/errors.js';
 import { baseUrl, created, parseBody, parseId, parseIdList, resourceUrl } from '../../platform/http.js';
 import { requireAdmin } from '../../permissions/guards.js';
 import { isAgent } from '../accounts/actor.js';
-import { formFieldIds, listFields, listForms } from './forms.repository.js';
+import { formFieldIds, listFields, listForms, type FieldOption } from './forms.repository.js';
 import { presentField, presentForm } from './tickets.presenter.js';
 
 const optionBody = z.object({ custom_field_option: z.object({ name: z.string().trim().min(1).max(255), value: z.string().trim().min(1).max(255).regex(/^[a-z0-9_:-]+$/i, 'must be a tag (letters, digits, _ - :)') }) });
+const optionUpdate = z.object({ custom_field_option: z.object({ name: z.string().trim().min(1).max(255).optional(), description: z.string().max(1000).optional(), active: z.boolean().optional() }) });
 const formUpdate = z.object({ ticket_form: z.object({ name: z.string().trim().min(1).max(255).optional(), display_name: z.string().trim().min(1).max(255).optional(), active: z.boolean().optional(), end_user_visible: z.boolean().optional() }) });
+
+const presentOption = (o: FieldOption) => ({ id: o.id, name: o.name, raw_name: o.name, value: o.value, description: o.description, position: o.position, default: o.is_default, active: o.active });
 
 /** Ticket forms and fields: readable by anyone the portal serves (end-user-visible ones), edited by admins. */
 export function registerFormRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -84,8 +87,23 @@ export function registerFormRoutes(app: FastifyInstance, ctx: AppContext) {
       .onConflict((oc) => oc.columns(['field_id', 'value']).doUpdateSet({ name: o.name }))
       .returningAll()
       .executeTakeFirstOrThrow();
-    return created(reply, resourceUrl(baseUrl(req), `ticket_fields/${fieldId}/options/${row.id}`), {
-      custom_field_option: { id: row.id, name: row.name, raw_name: row.name, value: row.value, position: row.position, default: row.is_default },
-    });
+    return created(reply, resourceUrl(baseUrl(req), `ticket_fields/${fieldId}/options/${row.id}`), { custom_field_option: presentOption(row) });
+  });
+
+  // Renaming keeps the value (the tag stored on tickets); deactivating hides it from new tickets only.
+  app.put('/api/v2/ticket_fields/:id/options/:optionId', async (req) => {
+    requireAdmin(req);
+    const params = req.params as { id: string; optionId: string };
+    const { custom_field_option: o } = parseBody(optionUpdate, req.body, 'custom_field_option');
+    const row = await ctx.db
+      .updateTable('ticket_field_options')
+      .set({ name: o.name, description: o.description, active: o.active })
+      .where('id', '=', parseId(params.optionId))
+      .where('field_id', '=', parseId(params.id))
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound();
+    await ctx.db.updateTable('ticket_fields').set({ updated_at: new Date() }).where('id', '=', row.field_id).execute();
+    return { custom_field_option: presentOption(row) };
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
@@ -8,7 +9,7 @@ import { emailField, idField } from '../../platform/validation.js';
 import { requireActor } from '../../permissions/guards.js';
 import { canSeeComment, canSeeTicket, visibleTickets, type TicketScope } from '../../permissions/tickets.js';
 import type { Actor } from '../accounts/actor.js';
-import type { Status, Ticket } from '../../platform/db-types.js';
+import type { Database, Status, Ticket } from '../../platform/db-types.js';
 import { createTicket } from './create-ticket.service.js';
 import { commentSchema, customFieldsSchema, priority, subjectField, toCcChanges, toComment } from './ticket.schema.js';
 import { MAX_CCS } from './ticket-input.js';
@@ -56,6 +57,20 @@ function statusFilter(raw: unknown): Status[] | null {
   return [...out];
 }
 
+/**
+ * Words of a customer's search, all required, against subject and description (`#123` or `123` also
+ * finds request 123). Uses the same expression as the tickets_text_idx index.
+ */
+function matchesText(text: string) {
+  const words = text.trim().slice(0, 200);
+  const id = /^#?(\d{1,15})$/.exec(words)?.[1];
+  return (eb: ExpressionBuilder<Database, 'tickets'>) => {
+    if (!words) return eb.val(true);
+    const fts = eb(sql`to_tsvector('simple', tickets.subject || ' ' || tickets.description)`, '@@', sql`plainto_tsquery('simple', ${words})`);
+    return id ? eb.or([fts, eb('tickets.id', '=', Number(id))]) : fts;
+  };
+}
+
 /** The Requests API: what customers (and agents, for their own requests) use. */
 export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
   const visibleRequest = async (actor: Actor, id: number): Promise<Ticket> => {
@@ -68,12 +83,13 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     return { request: present(ticket), ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req))) };
   };
 
-  const list = (scope: TicketScope, byOrganization = false) => async (req: FastifyRequest) => {
+  const list = (scope: TicketScope, byOrganization = false, search = false) => async (req: FastifyRequest) => {
     const actor = requireActor(req);
     const q = req.query as Record<string, unknown>;
     if (byOrganization && actor.user.organization_id !== parseId((req.params as { id: string }).id) && actor.user.role === 'end-user') throw notFound();
     const page = readPageRequest(req);
     let query = ctx.db.selectFrom('tickets').selectAll().where(visibleTickets(actor, scope));
+    if (search) query = query.where(matchesText(String(q.query ?? '')));
     if (byOrganization) query = query.where('organization_id', '=', parseId((req.params as { id: string }).id));
     const statuses = statusFilter(q.status);
     if (statuses) query = statuses.length ? query.where('status', 'in', statuses) : query.where('id', '<', 0);
@@ -84,6 +100,7 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
   };
 
   app.get('/api/v2/requests', list('requested'));
+  app.get('/api/v2/requests/search', list('all', false, true));
   app.get('/api/v2/requests/ccd', list('ccd'));
   app.get('/api/v2/requests/organization', list('organization'));
   app.get('/api/v2/organizations/:id/requests', list('organization', true));

@@ -186,7 +186,7 @@ export function presentField(base: string, f: FieldWithOptions) {
     updated_at: iso(f.updated_at),
     removable: f.removable,
     custom_field_options: custom
-      ? f.options.map((o) => ({ id: o.id, name: o.name, raw_name: o.name, value: o.value, description: o.description, default: o.is_default }))
+      ? f.options.map((o) => ({ id: o.id, name: o.name, raw_name: o.name, value: o.value, description: o.description, default: o.is_default, active: o.active }))
       : f.type === 'tagger'
         ? []
         : undefined,

@@ -4,7 +4,7 @@ import { notFound } from '../../platform/errors.js';
 import { baseUrl, created, includes, parseBody, parseId, parseIdList, resourceUrl } from '../../platform/http.js';
 import { applySlice, pageEnvelope, readPageRequest, sliceOf } from '../../platform/pagination.js';
 import { requireAgent } from '../../permissions/guards.js';
-import { visibleTickets } from '../../permissions/tickets.js';
+import { ticketAbilities, visibleTickets } from '../../permissions/tickets.js';
 import { presentAudits } from './audits.presenter.js';
 import { createTicket } from './create-ticket.service.js';
 import { deleteTicket } from './delete-ticket.service.js';
@@ -23,7 +23,8 @@ type ListFilter = 'requested' | 'ccd' | 'assigned' | 'organization';
 export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
   const respondWithTicket = async (req: FastifyRequest, actor: Actor, ticket: Ticket, extra: Record<string, unknown> = {}) => {
     const present = await presentTickets(ctx.db, baseUrl(req), [ticket]);
-    return { ticket: present(ticket), ...extra, ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req))) };
+    const abilities = includes(req).has('abilities') ? { abilities: ticketAbilities(actor, ticket) } : {};
+    return { ticket: present(ticket), ...extra, ...abilities, ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req))) };
   };
   const auditOf = async (req: FastifyRequest, auditId: number | null) => {
     if (auditId === null) return null;

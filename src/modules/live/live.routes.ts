@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../platform/context.js';
+import { notFound } from '../../platform/errors.js';
+import { parseId } from '../../platform/http.js';
+import type { LiveEvent } from '../../platform/live.js';
+import { requireAgent } from '../../permissions/guards.js';
+import { findTicket } from '../tickets/tickets.repository.js';
+import { heartbeat, joinTicket, leaveTicket, viewersOf } from './presence.js';
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Server-sent events for one ticket: `ticket` when anyone changes it (on any node), `presence` with
+ * who else has it open. The stream is also the viewer's heartbeat.
+ */
+export function registerLiveRoutes(app: FastifyInstance, ctx: AppContext) {
+  const open = new Set<() => void>();
+  // Streams never end by themselves; a node shutting down ends them so close() need not wait.
+  app.addHook('preClose', async () => open.forEach((end) => end()));
+
+  app.get('/api/v2/live/tickets/:id', async (req, reply) => {
+    const actor = requireAgent(req);
+    const ticketId = parseId((req.params as { id: string }).id);
+    if (!(await findTicket(ctx.db, ticketId))) throw notFound();
+    const connectionId = randomUUID();
+
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    res.write('retry: 3000\n\n');
+
+    const onEvent = async (event: LiveEvent) => {
+      if (event.type === 'ticket') send('ticket', event);
+      else send('presence', { ticket_id: ticketId, viewers: await viewersOf(ctx.db, ticketId).catch(() => []) });
+    };
+    const unsubscribe = ctx.live.subscribe(ticketId, (e) => void onEvent(e));
+    await joinTicket(ctx.db, ticketId, actor.user.id, connectionId);
+    const timer = setInterval(() => {
+      res.write(': keep-alive\n\n');
+      void heartbeat(ctx.db, ticketId, connectionId).catch(() => {});
+    }, HEARTBEAT_MS);
+
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      unsubscribe();
+      void leaveTicket(ctx.db, ticketId, connectionId).catch(() => {});
+    };
+    const end = () => {
+      close();
+      res.end();
+    };
+    open.add(end);
+    req.raw.on('close', () => {
+      open.delete(end);
+      close();
+    });
+    res.on('close', close);
+  });
+}

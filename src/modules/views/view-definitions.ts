@@ -1,0 +1,57 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Database } from '../../platform/db-types.js';
+import type { Actor } from '../accounts/actor.js';
+
+type Filter = (eb: ExpressionBuilder<Database, 'tickets'>, actor: Actor) => Expression<SqlBool>;
+
+export interface ViewDefinition {
+  id: number;
+  title: string;
+  description: string;
+  filter: Filter;
+  sort: { by: SortKey; order: 'asc' | 'desc' };
+}
+
+export const SORT_KEYS = ['id', 'created_at', 'updated_at', 'priority', 'status', 'subject'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+const ofForm = (eb: ExpressionBuilder<Database, 'tickets'>, kind: 'technical' | 'sales') =>
+  eb('tickets.form_id', 'in', eb.selectFrom('ticket_forms').select('ticket_forms.id').where('ticket_forms.kind', '=', kind));
+
+/** The agent workspace's built-in queues, as data: the two workflows' entry queues first. */
+export const VIEWS: readonly ViewDefinition[] = [
+  {
+    id: 1,
+    title: 'Unassigned new technical',
+    description: 'Technical Support requests nobody has picked up yet',
+    filter: (eb) => eb.and([ofForm(eb, 'technical'), eb('tickets.status', '=', 'new'), eb('tickets.assignee_id', 'is', null)]),
+    sort: { by: 'created_at', order: 'asc' },
+  },
+  {
+    id: 2,
+    title: 'My open',
+    description: 'Open tickets assigned to you',
+    filter: (eb, actor) => eb.and([eb('tickets.assignee_id', '=', actor.user.id), eb('tickets.status', 'in', ['new', 'open'])]),
+    sort: { by: 'updated_at', order: 'asc' },
+  },
+  { id: 3, title: 'Pending', description: 'Waiting on the customer', filter: (eb) => eb('tickets.status', '=', 'pending'), sort: { by: 'updated_at', order: 'asc' } },
+  { id: 4, title: 'On hold', description: 'Waiting on an internal team such as Sustained Engineering', filter: (eb) => eb('tickets.status', '=', 'hold'), sort: { by: 'updated_at', order: 'asc' } },
+  {
+    id: 5,
+    title: 'Billing Queue',
+    description: 'New Sales Support requests waiting for a Sales agent to take them',
+    filter: (eb) => eb.and([ofForm(eb, 'sales'), eb('tickets.status', '=', 'new'), eb('tickets.assignee_id', 'is', null)]),
+    sort: { by: 'created_at', order: 'asc' },
+  },
+  { id: 6, title: 'All open', description: 'Every new and open ticket', filter: (eb) => eb('tickets.status', 'in', ['new', 'open']), sort: { by: 'updated_at', order: 'asc' } },
+  {
+    id: 7,
+    title: 'Recently solved',
+    description: 'Solved or closed in the last 7 days',
+    filter: (eb) => eb.and([eb('tickets.status', 'in', ['solved', 'closed']), eb('tickets.solved_at', '>', sql<Date>`now() - interval '7 days'`)]),
+    sort: { by: 'updated_at', order: 'desc' },
+  },
+];
+
+/** Urgent first when sorting by priority descending; tickets without a priority last. */
+export const priorityRank = sql<number>`CASE tickets.priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'normal' THEN 2 WHEN 'low' THEN 1 ELSE 0 END`;
