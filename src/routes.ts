@@ -13,6 +13,7 @@ import { registerUploadRoutes } from './modules/tickets/uploads.routes.js';
 import { registerWebRoutes } from './modules/web/web.routes.js';
 import { registerViewRoutes } from './modules/views/views.routes.js';
 import { registerLiveRoutes } from './modules/live/live.routes.js';
+import { registerSlaPolicyRoutes } from './modules/sla/policies.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   const routes = collectRoutes(app);
@@ -26,6 +27,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerRequestRoutes(app, ctx);
   registerViewRoutes(app, ctx);
   registerLiveRoutes(app, ctx);
+  registerSlaPolicyRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);
   await registerWebRoutes(app);

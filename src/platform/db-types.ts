@@ -288,6 +288,28 @@ export interface TicketViewersTable {
   seen_at: Generated<Date>;
 }
 
+export type SlaMetric = 'first_reply_time' | 'next_reply_time' | 'pausable_update_time' | 'periodic_update_time' | 'requester_wait_time' | 'agent_work_time';
+
+export interface SlaPoliciesTable {
+  id: Id;
+  title: string;
+  description: Generated<string>;
+  plan: Exclude<Plan, 'free'>;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface SlaPolicyMetricsTable {
+  id: Id;
+  policy_id: number;
+  priority: Priority;
+  metric: SlaMetric;
+  target_minutes: number;
+  business_hours: boolean;
+  internal: Generated<boolean>;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   groups: GroupsTable;
@@ -310,6 +332,8 @@ export interface Database {
   attachments: AttachmentsTable;
   mail_outbox: MailOutboxTable;
   ticket_viewers: TicketViewersTable;
+  sla_policies: SlaPoliciesTable;
+  sla_policy_metrics: SlaPolicyMetricsTable;
 }
 
 export type User = Selectable<UsersTable>;
