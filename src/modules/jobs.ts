@@ -3,11 +3,13 @@ import type { MailTransport } from '../platform/mail-transport.js';
 import { pruneRateLimits } from '../platform/rate-limit.js';
 import { deliverMail } from './mail/outbox.js';
 import { autoCloseTicket, sweepSolvedTickets } from './tickets/auto-close.js';
+import { checkBreach } from './sla/engine.js';
 
 /** Registers every background worker on this node; pg-boss hands each job to exactly one node. */
 export async function startWorkers(ctx: AppContext, transport: MailTransport): Promise<void> {
   await ctx.jobs.work('mail.send', ({ mailId }) => deliverMail(ctx.db, transport, ctx.config.mailFrom, mailId));
   await ctx.jobs.work('tickets.auto-close', async ({ ticketId }) => void (await autoCloseTicket(ctx, ticketId)));
+  await ctx.jobs.work('sla.breach-check', ({ ticketId }) => checkBreach(ctx, ticketId));
   await ctx.jobs.work('tickets.auto-close-sweep', async () => {
     await sweepSolvedTickets(ctx);
     await pruneRateLimits(ctx.db);

@@ -201,6 +201,7 @@ export interface TicketsTable {
   solved_at: NullableStamp;
   closed_at: NullableStamp;
   deleted_at: NullableStamp;
+  sla_next_breach_at: NullableStamp;
 }
 
 export interface TicketCollaboratorsTable {
@@ -310,6 +311,17 @@ export interface SlaPolicyMetricsTable {
   internal: Generated<boolean>;
 }
 
+export interface TicketMetricEventsTable {
+  id: Id;
+  ticket_id: number;
+  metric: string;
+  instance_id: number;
+  type: 'activate' | 'pause' | 'fulfill' | 'apply_sla' | 'breach';
+  time: Stamp;
+  sla: Json<{ policy_id: number; target: number; business_hours: boolean } | null> | null;
+  recorded_at: Generated<Date>;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   groups: GroupsTable;
@@ -334,6 +346,7 @@ export interface Database {
   ticket_viewers: TicketViewersTable;
   sla_policies: SlaPoliciesTable;
   sla_policy_metrics: SlaPolicyMetricsTable;
+  ticket_metric_events: TicketMetricEventsTable;
 }
 
 export type User = Selectable<UsersTable>;

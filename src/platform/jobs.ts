@@ -7,6 +7,7 @@ export interface JobPayloads {
   'mail.send': { mailId: number };
   'tickets.auto-close': { ticketId: number };
   'tickets.auto-close-sweep': Record<string, never>;
+  'sla.breach-check': { ticketId: number };
 }
 export type JobName = keyof JobPayloads;
 
@@ -23,6 +24,7 @@ const queues: Record<JobName, PgBoss.Queue> = {
   'mail.send': { name: 'mail.send', retryLimit: 12, retryDelay: 5, retryBackoff: true },
   'tickets.auto-close': { name: 'tickets.auto-close', retryLimit: 5, retryDelay: 10, retryBackoff: true },
   'tickets.auto-close-sweep': { name: 'tickets.auto-close-sweep', policy: 'singleton', retryLimit: 0 },
+  'sla.breach-check': { name: 'sla.breach-check', retryLimit: 10, retryDelay: 5, retryBackoff: true },
 };
 
 /** The durable queue (pg-boss on Sundial's own database): exactly one node runs each job. */

@@ -5,6 +5,7 @@ import type { Ticket } from '../../platform/db-types.js';
 import { AuditWriter } from './audit-writer.js';
 import { notifyTicketEvent } from './notifications.js';
 import { nextUpdatedAt } from './tickets.repository.js';
+import { refreshTicketSla } from '../sla/engine.js';
 
 /** Enqueued in the transaction that solves the ticket; the job re-checks everything when it runs. */
 export async function scheduleAutoClose(tx: Executor, ctx: AppContext, ticket: Ticket): Promise<void> {
@@ -32,6 +33,7 @@ export async function autoCloseTicket(ctx: AppContext, ticketId: number): Promis
     const auditId = await audit.open(tx, ticket.id, null, 'rule', { rule: 'auto-close', after_ms: ctx.config.autoCloseAfterMs });
     audit.change('status', 'solved', 'closed');
     await audit.flush(tx, auditId);
+    await refreshTicketSla(tx, ctx, ticket.id, auditId);
     await notifyTicketEvent(tx, ctx, closed, { kind: 'closed' });
     return true;
   });

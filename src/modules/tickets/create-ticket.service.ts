@@ -16,6 +16,7 @@ import type { NewTicketInput } from './ticket-input.js';
 import { applyCcChanges, checkAssignee, checkComment, checkGroup, checkOrganization, resolveRequester, userIdForEmail, writeComment } from './ticket-parts.js';
 import { loadTicketRelations } from './tickets.repository.js';
 import { scheduleAutoClose } from './auto-close.js';
+import { refreshTicketSla } from '../sla/engine.js';
 
 const PRIVILEGED: (keyof NewTicketInput)[] = ['status', 'assigneeId', 'assigneeEmail', 'groupId', 'organizationId', 'doNotClose', 'tags', 'externalId', 'type', 'requesterId', 'requester'];
 
@@ -134,6 +135,7 @@ export async function createTicket(ctx: AppContext, { actor, input }: { actor: A
     }
     await applyCcChanges(tx, ticket, ccs, audit);
     await audit.flush(tx, auditId);
+    await refreshTicketSla(tx, ctx, ticket.id, auditId);
     await afterCreate(tx, ctx, ticket, form);
     return { ticket, auditId };
   });

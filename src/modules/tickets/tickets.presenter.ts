@@ -59,6 +59,7 @@ export function presentTicket(base: string, t: Ticket, x: TicketExtras) {
     brand_id: null,
     do_not_close: t.do_not_close,
     solved_at: iso(t.solved_at),
+    sla_next_breach_at: iso(t.sla_next_breach_at),
     allow_channelback: false,
     allow_attachments: true,
     from_messaging_channel: false,

@@ -16,6 +16,8 @@ import { updateTicket } from './update-ticket.service.js';
 import type { Ticket } from '../../platform/db-types.js';
 import type { Actor } from '../accounts/actor.js';
 import { presentUser } from '../accounts/users.presenter.js';
+import { evaluateTicket } from '../sla/engine.js';
+import { presentSlas } from '../sla/sla.presenter.js';
 
 type ListFilter = 'requested' | 'ccd' | 'assigned' | 'organization';
 
@@ -24,7 +26,9 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
   const respondWithTicket = async (req: FastifyRequest, actor: Actor, ticket: Ticket, extra: Record<string, unknown> = {}) => {
     const present = await presentTickets(ctx.db, baseUrl(req), [ticket]);
     const abilities = includes(req).has('abilities') ? { abilities: ticketAbilities(actor, ticket) } : {};
-    return { ticket: present(ticket), ...extra, ...abilities, ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req))) };
+    const presented: Record<string, unknown> = present(ticket);
+    if (includes(req).has('slas')) presented.slas = presentSlas((await evaluateTicket(ctx.db, ticket.id)).instances);
+    return { ticket: presented, ...extra, ...abilities, ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req))) };
   };
   const auditOf = async (req: FastifyRequest, auditId: number | null) => {
     if (auditId === null) return null;

@@ -7,6 +7,7 @@ import { requireVerified } from '../../permissions/guards.js';
 import { canCommentOnTicket, canSeeTicket } from '../../permissions/tickets.js';
 import { AuditWriter } from './audit-writer.js';
 import { scheduleAutoClose } from './auto-close.js';
+import { refreshTicketSla } from '../sla/engine.js';
 import { createTicket } from './create-ticket.service.js';
 import { checkFieldValues, type CustomValues } from './field-values.js';
 import { loadForm } from './forms.repository.js';
@@ -139,6 +140,7 @@ export async function updateTicket(
     }
     if (changes.ccs) await applyCcChanges(tx, updated, changes.ccs, audit);
     await audit.flush(tx, auditId);
+    await refreshTicketSla(tx, ctx, ticket.id, auditId);
 
     if (written?.public && !written.authorIsEndUser) await notifyTicketEvent(tx, ctx, updated, { kind: 'public-reply', body: written.body, html: written.html, author });
     if (written?.authorIsEndUser) await notifyTicketEvent(tx, ctx, updated, { kind: 'customer-reply', body: written.body, author });

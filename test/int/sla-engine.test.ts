@@ -1,0 +1,83 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkBreach, evaluateTicket } from '../../src/modules/sla/engine.js';
+import { createAgent, createCustomer, createOrganization, technicalRequest } from '../factories.js';
+import { startTestApp, type TestEnv } from '../harness.js';
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await startTestApp();
+});
+afterAll(() => env?.close());
+
+const ledgerKeys = async (ticketId: number) =>
+  (await env.ctx.db.selectFrom('ticket_metric_events').selectAll().where('ticket_id', '=', ticketId).execute()).map((e) => `${e.metric}|${e.instance_id}|${e.type}|${e.time.getTime()}`).sort();
+
+describe('SLA engine on live tickets', () => {
+  it('applies the plan × priority targets when a request arrives and fulfils first reply on the agent reply', async () => {
+    const customer = await createCustomer(env, await createOrganization(env, { plan: 'premier', timeZone: 'Asia/Tokyo' }));
+    const agent = await createAgent(env);
+    const { request } = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api, { priority: 'urgent' }))).body;
+    const shown = (await agent.api.get(`/api/v2/tickets/${request.id}?include=slas`)).body.ticket;
+    const frt = shown.slas.policy_metrics.find((m: { metric: string }) => m.metric === 'first_reply_time');
+    expect(frt).toMatchObject({ stage: 'active', business_hours: false, hours: 1, minutes: 0 });
+    expect(new Date(frt.breach_at).getTime() - new Date(shown.created_at).getTime()).toBeLessThanOrEqual(60 * 60_000);
+    expect(shown.sla_next_breach_at).toBe(frt.breach_at);
+    const jobs = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sla.breach-check' AND data->>'ticketId' = ${String(request.id)}`.execute(env.ctx.db);
+    expect(jobs.rows[0].n).toBe(1);
+
+    await agent.api.put(`/api/v2/tickets/${request.id}`, { ticket: { assignee_id: agent.user.id, comment: { body: 'Looking now', public: true } } });
+    const after = (await agent.api.get(`/api/v2/tickets/${request.id}?include=slas`)).body.ticket.slas.policy_metrics;
+    expect(after.find((m: { metric: string }) => m.metric === 'first_reply_time').stage).toBe('achieved');
+    expect(after.find((m: { metric: string }) => m.metric === 'pausable_update_time')).toMatchObject({ stage: 'active', hours: 4 });
+    const events = (await agent.api.get(`/api/v2/tickets/${request.id}/metric_events.json`)).body.ticket_metric_events;
+    expect(events.filter((e: { metric: string }) => e.metric === 'first_reply_time').map((e: { type: string }) => e.type)).toEqual(['activate', 'apply_sla', 'fulfill']);
+    expect(events.find((e: { type: string; metric: string }) => e.type === 'apply_sla' && e.metric === 'first_reply_time').sla).toMatchObject({ target: 60, business_hours: false });
+  });
+
+  it('gives free plans no targets but still measures resolution clocks', async () => {
+    const customer = await createCustomer(env, await createOrganization(env, { plan: 'free' }));
+    const { request } = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api))).body;
+    const state = await evaluateTicket(env.ctx.db, request.id);
+    expect(state.instances.every((i) => i.target === null)).toBe(true);
+    expect(state.instances.map((i) => i.metric)).toEqual(expect.arrayContaining(['requester_wait_time', 'total_resolution_time']));
+  });
+
+  it('records a breach once, at the moment it happened, when the breach job runs', async () => {
+    const customer = await createCustomer(env, await createOrganization(env, { plan: 'enterprise' }));
+    const { request } = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api, { priority: 'high' }))).body;
+    // Pretend the request arrived 5 hours ago: its 4-hour first-reply target passed an hour ago.
+    const fiveHoursAgo = new Date(Date.now() - 5 * 3_600_000);
+    await env.ctx.db.updateTable('ticket_audits').set({ created_at: fiveHoursAgo }).where('ticket_id', '=', request.id).execute();
+    await env.ctx.db.deleteFrom('ticket_metric_events').where('ticket_id', '=', request.id).execute();
+    await checkBreach(env.ctx, request.id);
+    await checkBreach(env.ctx, request.id);
+    const breaches = await env.ctx.db.selectFrom('ticket_metric_events').selectAll().where('ticket_id', '=', request.id).where('type', '=', 'breach').execute();
+    expect(breaches).toHaveLength(1);
+    expect(breaches[0]).toMatchObject({ metric: 'first_reply_time', instance_id: 1 });
+    expect(breaches[0].time.getTime()).toBe(fiveHoursAgo.getTime() + 4 * 3_600_000);
+  });
+
+  it('rebuilds exactly the stored ledger from history after random ticket lives', async () => {
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const agent = await createAgent(env);
+    for (let t = 0; t < 6; t++) {
+      const customer = await createCustomer(env, await createOrganization(env, { plan: (['professional', 'enterprise', 'premier'] as const)[t % 3], timeZone: ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata'][t % 3] }));
+      const { request } = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api, { priority: ['urgent', 'high', 'normal', 'low'][t % 4] }))).body;
+      await agent.api.put(`/api/v2/tickets/${request.id}`, { ticket: { assignee_id: agent.user.id } });
+      for (let step = 0; step < 12; step++) {
+        const r = rnd();
+        if (r < 0.25) await customer.api.put(`/api/v2/requests/${request.id}`, { request: { comment: { body: `customer ${step}` } } });
+        else if (r < 0.5) await agent.api.put(`/api/v2/tickets/${request.id}`, { ticket: { comment: { body: `reply ${step}`, public: true }, status: rnd() < 0.5 ? 'pending' : 'open' } });
+        else if (r < 0.6) await agent.api.put(`/api/v2/tickets/${request.id}`, { ticket: { comment: { body: `note ${step}`, public: false } } });
+        else if (r < 0.75) await agent.api.put(`/api/v2/tickets/${request.id}`, { ticket: { status: (['hold', 'open', 'pending'] as const)[Math.floor(rnd() * 3)] } });
+        else if (r < 0.85) await agent.api.put(`/api/v2/tickets/${request.id}`, { ticket: { priority: (['urgent', 'high', 'normal', 'low'] as const)[Math.floor(rnd() * 4)] } });
+        else if (r < 0.92) await agent.api.put(`/api/v2/tickets/${request.id}`, { ticket: { status: 'solved' } });
+        else await customer.api.put(`/api/v2/requests/${request.id}`, { request: { comment: { body: 'still broken' } } });
+      }
+      const replayed = (await evaluateTicket(env.ctx.db, request.id)).ledger.map((e) => `${e.metric}|${e.instance}|${e.type}|${e.at.getTime()}`).sort();
+      expect(await ledgerKeys(request.id)).toEqual(replayed);
+    }
+  });
+});
