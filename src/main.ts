@@ -4,6 +4,7 @@ import { DataDirInUseError } from './platform/embedded-postgres.js';
 import { openDatabase, startSundial } from './server.js';
 import { createAdmin } from './modules/accounts/create-admin.js';
 import { seedDemo } from './modules/demo/seed-demo.js';
+import { recomputeSla } from './modules/sla/recompute.js';
 
 const USAGE = `Usage: sundial <command> [options]
 
@@ -13,6 +14,7 @@ Commands:
   create-admin --email E --password P --name N
                                           create an administrator (or promote and reset an existing user)
   seed-demo                               fill the database with demo organizations, agents and tickets
+  sla recompute [--ticket N]              rebuild SLA ledgers from ticket history and report differences
 
 Environment: PORT, DATA_DIR, DATABASE_URL, PUBLIC_URL, SMTP_URL, AUTO_CLOSE_AFTER (see README).`;
 
@@ -58,6 +60,14 @@ async function main(argv: string[]) {
     case 'seed-demo': {
       const summary = await withDatabase(config, ({ db }) => seedDemo(db));
       return console.log(summary);
+    }
+    case 'sla': {
+      const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { ticket: { type: 'string' } } });
+      if (positionals[0] !== 'recompute') throw new UsageError('sla needs a subcommand: recompute');
+      const ticketId = values.ticket !== undefined ? Number(values.ticket) : undefined;
+      if (ticketId !== undefined && !Number.isSafeInteger(ticketId)) throw new UsageError('--ticket must be a ticket id');
+      const r = await withDatabase(config, ({ db }) => recomputeSla(db, { ticketId, onProgress: (n) => process.stderr.write(`\r${n} tickets`) }));
+      return console.log(`\n${r.tickets} tickets in ${r.seconds.toFixed(1)} s (${(r.tickets / Math.max(r.seconds, 0.001)).toFixed(0)}/s): ${r.matching} matched their history, ${r.rebuilt} rebuilt.`);
     }
     default:
       throw new UsageError(`Unknown command "${command}"`);

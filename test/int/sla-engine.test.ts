@@ -81,3 +81,31 @@ describe('SLA engine on live tickets', () => {
     }
   });
 });
+
+describe('sla recompute', () => {
+  it('finds the live ledger equal to history, and repairs a damaged one', async () => {
+    const { recomputeSla } = await import('../../src/modules/sla/recompute.js');
+    const customer = await createCustomer(env, await createOrganization(env, { plan: 'professional' }));
+    const { request } = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api))).body;
+    const clean = await recomputeSla(env.ctx.db, { ticketId: request.id });
+    expect(clean).toMatchObject({ tickets: 1, matching: 1, rebuilt: 0 });
+    const before = await ledgerKeys(request.id);
+    await env.ctx.db.deleteFrom('ticket_metric_events').where('ticket_id', '=', request.id).where('type', '=', 'apply_sla').execute();
+    expect(await recomputeSla(env.ctx.db, { ticketId: request.id })).toMatchObject({ rebuilt: 1 });
+    expect(await ledgerKeys(request.id)).toEqual(before);
+  });
+});
+
+describe('sla recompute on the demo data', () => {
+  it('builds ledgers for every demo ticket, then finds them all equal to history', async () => {
+    const { recomputeSla } = await import('../../src/modules/sla/recompute.js');
+    const { seedDemo } = await import('../../src/modules/demo/seed-demo.js');
+    await seedDemo(env.ctx.db);
+    const first = await recomputeSla(env.ctx.db);
+    expect(first.tickets).toBeGreaterThanOrEqual(300);
+    const second = await recomputeSla(env.ctx.db);
+    expect(second).toMatchObject({ tickets: first.tickets, matching: first.tickets, rebuilt: 0 });
+    const breached = await env.ctx.db.selectFrom('ticket_metric_events').select((eb) => eb.fn.countAll<number>().as('n')).where('type', '=', 'breach').executeTakeFirstOrThrow();
+    expect(Number(breached.n)).toBeGreaterThan(0);
+  }, 180_000);
+});
