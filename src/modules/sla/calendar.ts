@@ -34,24 +34,58 @@ export const PREMIER_WEEKEND: Schedule = {
 
 export type Window = [start: number, end: number];
 
+const DAY_MS = 86_400_000;
+
+/** A local calendar day as a number (days since 1970-01-01), so days can be counted without time zones. */
+function localDayNumber(ms: number, zone: string): number {
+  const d = DateTime.fromMillis(ms, { zone });
+  return Math.floor(Date.UTC(d.year, d.month - 1, d.day) / DAY_MS);
+}
+
+const signatures = new WeakMap<Schedule, string>();
+const signatureOf = (s: Schedule) => {
+  let sig = signatures.get(s);
+  if (!sig) signatures.set(s, (sig = JSON.stringify([s.timeZone, s.weekly, s.holidays ?? []])));
+  return sig;
+};
+
+/**
+ * A schedule's open windows on one local day, in epoch ms. Time-zone maths is the costly part and
+ * the answer never changes, so days are memoized (bounded) across tickets and calls.
+ */
+const dayCache = new Map<string, Window[]>();
+function dayWindows(s: Schedule, dayNumber: number): Window[] {
+  const key = `${signatureOf(s)}|${dayNumber}`;
+  const hit = dayCache.get(key);
+  if (hit) return hit;
+  const u = new Date(dayNumber * DAY_MS);
+  const day = DateTime.fromObject({ year: u.getUTCFullYear(), month: u.getUTCMonth() + 1, day: u.getUTCDate() }, { zone: s.timeZone }).startOf('day');
+  const next = day.plus({ days: 1 }).startOf('day');
+  const closed = s.holidays?.includes(u.toISOString().slice(0, 10)) ?? false;
+  const out: Window[] = [];
+  for (const { start, end } of closed ? [] : (s.weekly[day.weekday as 1] ?? [])) {
+    // Local wall times; luxon moves a time that falls in a DST gap forward, as a clock would.
+    const a = day.set({ hour: Math.floor(start / 60), minute: start % 60 }).toMillis();
+    const b = end >= 1440 ? next.toMillis() : day.set({ hour: Math.floor(end / 60), minute: end % 60 }).toMillis();
+    if (b > a) out.push([a, b]);
+  }
+  if (dayCache.size > 200_000) dayCache.clear();
+  dayCache.set(key, out);
+  return out;
+}
+
 /** Open windows of one schedule overlapping [fromMs, toMs), in epoch milliseconds. */
 function scheduleWindows(s: Schedule, fromMs: number, toMs: number): Window[] {
   const out: Window[] = [];
-  const holidays = new Set(s.holidays ?? []);
-  // Start a day early: a window that began yesterday (local) may still be open at fromMs.
-  let day = DateTime.fromMillis(fromMs, { zone: s.timeZone }).startOf('day').minus({ days: 1 });
-  while (day.toMillis() < toMs) {
-    const next = day.plus({ days: 1 }).startOf('day');
-    const intervals = holidays.has(day.toISODate()!) ? [] : (s.weekly[day.weekday as 1] ?? []);
-    for (const { start, end } of intervals) {
-      // Local wall times; luxon moves a time that falls in a DST gap forward, as a clock would.
-      const a = day.set({ hour: Math.floor(start / 60), minute: start % 60 }).toMillis();
-      const b = end >= 1440 ? next.toMillis() : day.set({ hour: Math.floor(end / 60), minute: end % 60 }).toMillis();
+  // A day early and late: a local day's windows can start before fromMs's local date in UTC terms.
+  const first = localDayNumber(fromMs, s.timeZone) - 1;
+  const last = localDayNumber(toMs, s.timeZone) + 1;
+  for (let n = first; n <= last; n++) {
+    for (const [a, b] of dayWindows(s, n)) {
       const lo = Math.max(a, fromMs);
       const hi = Math.min(b, toMs);
       if (hi > lo) out.push([lo, hi]);
     }
-    day = next;
   }
   return out;
 }
