@@ -14,7 +14,7 @@ import { registerWebRoutes } from './modules/web/web.routes.js';
 import { registerViewRoutes } from './modules/views/views.routes.js';
 import { registerLiveRoutes } from './modules/live/live.routes.js';
 import { registerSlaPolicyRoutes } from './modules/sla/policies.routes.js';
-import { registerSlaTicketRoutes } from './modules/sla/sla.routes.js';
+import { registerSlaExportRoutes, registerSlaTicketRoutes } from './modules/sla/sla.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   const routes = collectRoutes(app);
@@ -30,6 +30,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerLiveRoutes(app, ctx);
   registerSlaPolicyRoutes(app, ctx);
   registerSlaTicketRoutes(app, ctx);
+  registerSlaExportRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);
   await registerWebRoutes(app);

@@ -109,3 +109,27 @@ describe('sla recompute on the demo data', () => {
     expect(Number(breached.n)).toBeGreaterThan(0);
   }, 180_000);
 });
+
+describe('SLA surfaces', () => {
+  it('lists tickets about to breach first in the "Breaching soon" view, and exports the ledger incrementally', async () => {
+    const agent = await createAgent(env);
+    const premier = await createCustomer(env, await createOrganization(env, { plan: 'premier' }));
+    const free = await createCustomer(env, await createOrganization(env, { plan: 'free' }));
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const urgent = (await premier.api.post('/api/v2/requests', await technicalRequest(premier.api, { priority: 'urgent' }))).body.request;
+    const high = (await premier.api.post('/api/v2/requests', await technicalRequest(premier.api, { priority: 'high' }))).body.request;
+    const untargeted = (await free.api.post('/api/v2/requests', await technicalRequest(free.api, { priority: 'urgent' }))).body.request;
+    const view = (await agent.api.get('/api/v2/views/8/tickets')).body.tickets.map((t: { id: number }) => t.id);
+    expect(view.indexOf(urgent.id)).toBeGreaterThanOrEqual(0);
+    expect(view.indexOf(urgent.id)).toBeLessThan(view.indexOf(high.id));
+    expect(view).not.toContain(untargeted.id);
+    const sorted = (await agent.api.get('/api/v2/views/6/tickets?sort_by=sla_next_breach_at&sort_order=asc')).body.tickets.map((t: { id: number }) => t.id);
+    expect(sorted.indexOf(urgent.id)).toBeLessThan(sorted.indexOf(untargeted.id));
+
+    const page = (await agent.api.get(`/api/v2/incremental/ticket_metric_events.json?start_time=${since}`)).body;
+    expect(page.end_of_stream).toBe(true);
+    const mine = page.ticket_metric_events.filter((e: { ticket_id: number }) => e.ticket_id === urgent.id);
+    expect(mine.map((e: { type: string }) => e.type)).toContain('apply_sla');
+    expect((await agent.api.get('/api/v2/incremental/ticket_metric_events')).status).toBe(400);
+  });
+});

@@ -1,10 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
-import { notFound } from '../../platform/errors.js';
+import type { Selectable } from 'kysely';
+import type { TicketMetricEventsTable } from '../../platform/db-types.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import { parseId } from '../../platform/http.js';
 import { requireAgent } from '../../permissions/guards.js';
 import { iso } from '../accounts/users.presenter.js';
 import { findTicket } from '../tickets/tickets.repository.js';
+
+type MetricEventRow = Selectable<TicketMetricEventsTable>;
+
+const presentMetricEvent = (r: MetricEventRow) => {
+  const sla = r.sla as { target: number; business_hours: boolean; policy_id: number } | null;
+  return {
+    id: r.id,
+    ticket_id: r.ticket_id,
+    metric: r.metric,
+    instance_id: r.instance_id,
+    type: r.type,
+    time: iso(r.time),
+    ...(r.type === 'apply_sla' ? { sla: sla ? { target: sla.target, business_hours: sla.business_hours, policy: { id: sla.policy_id } } : null } : {}),
+  };
+};
 
 /** The ledger behind every SLA figure of a ticket, in Zendesk's ticket_metric_events shape. */
 export function registerSlaTicketRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -14,16 +31,41 @@ export function registerSlaTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!(await findTicket(ctx.db, id))) throw notFound();
     const rows = await ctx.db.selectFrom('ticket_metric_events').selectAll().where('ticket_id', '=', id).orderBy('time').orderBy('id').execute();
     return {
-      ticket_metric_events: rows.map((r) => ({
-        id: r.id,
-        ticket_id: r.ticket_id,
-        metric: r.metric,
-        instance_id: r.instance_id,
-        type: r.type,
-        time: iso(r.time),
-        ...(r.type === 'apply_sla' ? { sla: r.sla ? { target: (r.sla as any).target, business_hours: (r.sla as any).business_hours, policy: { id: (r.sla as any).policy_id } } : null } : {}),
-      })),
+      ticket_metric_events: rows.map(presentMetricEvent),
       count: rows.length,
+    };
+  });
+}
+
+/**
+ * Zendesk's incremental ticket metric events export: every ledger event since `start_time` (unix
+ * seconds), oldest first, 1000 per page; `end_time` is the start of the next page.
+ */
+export function registerSlaExportRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get('/api/v2/incremental/ticket_metric_events', async (req) => {
+    requireAgent(req);
+    const raw = (req.query as Record<string, unknown>).start_time;
+    const start = Number(raw);
+    if (raw === undefined || !Number.isFinite(start) || start < 0) throw new AppError('BadRequest', 'start_time must be a unix timestamp in seconds');
+    const rows = await ctx.db
+      .selectFrom('ticket_metric_events')
+      .selectAll()
+      .where('time', '>=', new Date(start * 1000))
+      .orderBy('time')
+      .orderBy('id')
+      .limit(1001)
+      .execute();
+    const page = rows.slice(0, 1000);
+    const more = rows.length > 1000;
+    // The next page starts at the last event's second; events of that second repeat rather than go missing.
+    const endTime = page.length ? Math.floor(page[page.length - 1].time.getTime() / 1000) : Math.floor(start);
+    const base = `${req.protocol}://${req.host}/api/v2/incremental/ticket_metric_events.json?start_time=`;
+    return {
+      ticket_metric_events: page.map(presentMetricEvent),
+      count: page.length,
+      end_time: endTime,
+      next_page: more ? `${base}${endTime === Math.floor(start) ? endTime + 1 : endTime}` : null,
+      end_of_stream: !more,
     };
   });
 }

@@ -12,7 +12,7 @@ export interface ViewDefinition {
   sort: { by: SortKey; order: 'asc' | 'desc' };
 }
 
-export const SORT_KEYS = ['id', 'created_at', 'updated_at', 'priority', 'status', 'subject'] as const;
+export const SORT_KEYS = ['id', 'created_at', 'updated_at', 'priority', 'status', 'subject', 'sla_next_breach_at'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 const ofForm = (eb: ExpressionBuilder<Database, 'tickets'>, kind: 'technical' | 'sales') =>
@@ -50,6 +50,13 @@ export const VIEWS: readonly ViewDefinition[] = [
     description: 'Solved or closed in the last 7 days',
     filter: (eb) => eb.and([eb('tickets.status', 'in', ['solved', 'closed']), eb('tickets.solved_at', '>', sql<Date>`now() - interval '7 days'`)]),
     sort: { by: 'updated_at', order: 'desc' },
+  },
+  {
+    id: 8,
+    title: 'Breaching soon',
+    description: 'Running SLA targets due within the next 2 hours, or already breached and still unanswered',
+    filter: (eb) => eb.and([eb('tickets.status', 'not in', ['solved', 'closed']), eb('tickets.sla_next_breach_at', '<', sql<Date>`now() + interval '2 hours'`)]),
+    sort: { by: 'sla_next_breach_at', order: 'asc' },
   },
 ];
 

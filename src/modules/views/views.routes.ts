@@ -81,7 +81,8 @@ export function registerViewRoutes(app: FastifyInstance, ctx: AppContext) {
     const sortExpr = sortBy === 'priority' ? priorityRank : sql.ref(`tickets.${sortBy}`);
     const rows = await ticketsIn(actor, view)
       .selectAll('tickets')
-      .orderBy(sortExpr, order)
+      // Tickets with no running target sort after those with one, whatever the direction.
+      .orderBy(sql`${sortExpr} ${sql.raw(order)} NULLS LAST`)
       .orderBy('tickets.id', order)
       .limit(page.perPage + 1)
       .offset((page.page - 1) * page.perPage)
