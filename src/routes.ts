@@ -15,6 +15,7 @@ import { registerViewRoutes } from './modules/views/views.routes.js';
 import { registerLiveRoutes } from './modules/live/live.routes.js';
 import { registerSlaPolicyRoutes } from './modules/sla/policies.routes.js';
 import { registerSlaExportRoutes, registerSlaTicketRoutes } from './modules/sla/sla.routes.js';
+import { registerScheduleRoutes } from './modules/sla/schedules.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   const routes = collectRoutes(app);
@@ -31,6 +32,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerSlaPolicyRoutes(app, ctx);
   registerSlaTicketRoutes(app, ctx);
   registerSlaExportRoutes(app, ctx);
+  registerScheduleRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);
   await registerWebRoutes(app);

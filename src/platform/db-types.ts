@@ -322,6 +322,25 @@ export interface TicketMetricEventsTable {
   recorded_at: Generated<Date>;
 }
 
+export interface BusinessSchedulesTable {
+  id: Id;
+  name: string;
+  time_zone: string;
+  intervals: Json<{ start_time: number; end_time: number }[]>;
+  is_default: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface BusinessHolidaysTable {
+  id: Id;
+  schedule_id: number;
+  name: string;
+  start_date: ColumnType<string, string, string>;
+  end_date: ColumnType<string, string, string>;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   groups: GroupsTable;
@@ -347,6 +366,8 @@ export interface Database {
   sla_policies: SlaPoliciesTable;
   sla_policy_metrics: SlaPolicyMetricsTable;
   ticket_metric_events: TicketMetricEventsTable;
+  business_schedules: BusinessSchedulesTable;
+  business_holidays: BusinessHolidaysTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -133,3 +133,25 @@ describe('SLA surfaces', () => {
     expect((await agent.api.get('/api/v2/incremental/ticket_metric_events')).status).toBe(400);
   });
 });
+
+describe('business-hours schedules and holidays', () => {
+  it('exposes the schedule in Zendesk shape and stops business clocks on its holidays', async () => {
+    const admin = await createAgent(env, { admin: true });
+    const { schedules } = (await admin.api.get('/api/v2/business_hours/schedules.json')).body;
+    expect(schedules[0]).toMatchObject({ default: true, intervals: expect.arrayContaining([{ start_time: 1980, end_time: 2460 }]) });
+    const id = schedules[0].id;
+    const bad = await admin.api.post(`/api/v2/business_hours/schedules/${id}/holidays`, { holiday: { name: 'Backwards', start_date: '2030-01-02', end_date: '2030-01-01' } });
+    expect(bad.status).toBe(422);
+    // Every weekday of the next three weeks is a holiday: a business-hours target cannot come due before they end.
+    const today = new Date();
+    const end = new Date(today.getTime() + 21 * 86_400_000);
+    const created = await admin.api.post(`/api/v2/business_hours/schedules/${id}/holidays.json`, { holiday: { name: 'Company shutdown', start_date: today.toISOString().slice(0, 10), end_date: end.toISOString().slice(0, 10) } });
+    expect(created.status).toBe(201);
+    expect((await admin.api.get(`/api/v2/business_hours/schedules/${id}/holidays`)).body.holidays.map((h: { name: string }) => h.name)).toContain('Company shutdown');
+    const customer = await createCustomer(env, await createOrganization(env, { plan: 'enterprise', timeZone: 'UTC' }));
+    const { request } = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api, { priority: 'normal' }))).body;
+    const frt = (await admin.api.get(`/api/v2/tickets/${request.id}?include=slas`)).body.ticket.slas.policy_metrics.find((m: { metric: string }) => m.metric === 'first_reply_time');
+    expect(new Date(frt.breach_at).getTime()).toBeGreaterThan(end.getTime());
+    await admin.api.delete(`/api/v2/business_hours/schedules/${id}/holidays/${created.body.holiday.id}`);
+  });
+});

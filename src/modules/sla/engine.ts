@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
-import { replayClocks, type ClockMetric, type Instance, type LedgerEvent, type Target, type TargetLookup } from './clocks.js';
+import { replayClocks, type ClockMetric, type Instance, type LedgerEvent, type SlaContext, type Target, type TargetLookup } from './clocks.js';
+import { defaultHolidayDates } from './schedules.service.js';
 import { loadHistory } from './history.js';
 import { calendarFor } from './policies.service.js';
 
@@ -16,8 +17,8 @@ export async function loadTargets(db: Executor): Promise<TargetLookup> {
   return (metric, sla) => (sla.priority ? (map.get(`${sla.plan}/${sla.priority}/${metric}`) ?? null) : null);
 }
 
-const calendars = (target: Target, sla: { plan: any; priority: any; timeZone: string | null }) =>
-  calendarFor({ business_hours: target.businessHours }, { plan: sla.plan, priority: sla.priority, timeZone: sla.timeZone });
+const calendarsWith = (holidays: string[]) => (target: Target, sla: SlaContext) =>
+  calendarFor({ business_hours: target.businessHours }, { plan: sla.plan, priority: sla.priority, timeZone: sla.timeZone, holidays });
 
 export interface SlaState {
   instances: Instance[];
@@ -26,8 +27,8 @@ export interface SlaState {
 
 /** Replays a ticket's clocks from its history as of `now`. */
 export async function evaluateTicket(db: Executor, ticketId: number, now = new Date()): Promise<SlaState> {
-  const [history, lookup] = await Promise.all([loadHistory(db, ticketId), loadTargets(db)]);
-  return replayClocks(history, lookup, calendars, now);
+  const [history, lookup, holidays] = await Promise.all([loadHistory(db, ticketId), loadTargets(db), defaultHolidayDates(db)]);
+  return replayClocks(history, lookup, calendarsWith(holidays), now);
 }
 
 const keyOf = (e: { metric: string; instance: number; type: string; at: Date }) => `${e.metric}|${e.instance}|${e.type}|${e.at.getTime()}`;
