@@ -11,6 +11,8 @@ export const presentGroup = (base: string, g: Group) => ({
   default: g.is_default,
   deleted: g.deleted_at !== null,
   is_public: g.is_public,
+  /** One of the groups the support workflows route to (Technical Support, Sales, Sustained Engineering): not deletable. */
+  workflow: g.key !== null,
   created_at: iso(g.created_at),
   updated_at: iso(g.updated_at),
 });

@@ -30,6 +30,8 @@ const userFields = {
   ticket_restriction: z.enum(['requested', 'organization']).nullable().optional(),
   suspended: z.boolean().optional(),
   verified: z.boolean().optional(),
+  /** Admins may reactivate a deactivated account (deactivation is DELETE). */
+  active: z.literal(true).optional(),
   default_group_id: idField.nullable().optional(),
 };
 const createBody = z.object({ user: z.object({ name: nameField, email: emailField, password: passwordField.optional(), send_invite: z.boolean().optional(), ...userFields }) });
@@ -51,6 +53,7 @@ const toChanges = (u: UserFieldsInput): UserChanges => ({
   ticketRestriction: u.ticket_restriction,
   suspended: u.suspended,
   verified: u.verified,
+  active: u.active,
   defaultGroupId: u.default_group_id,
 });
 
@@ -114,7 +117,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!isAdmin(actor)) {
       if (!self && !isAgent(actor)) throw notFound();
       const onlyProfile = Object.keys(input).every((k) => ['name', 'time_zone', 'iana_time_zone', 'phone'].includes(k));
-      const agentOnCustomer = isAgent(actor) && !self && (await getUser(ctx.db, id)).role === 'end-user' && !input.role && input.suspended === undefined;
+      const agentOnCustomer = isAgent(actor) && !self && (await getUser(ctx.db, id)).role === 'end-user' && !input.role && input.suspended === undefined && input.active === undefined;
       if (!(self && onlyProfile) && !agentOnCustomer) throw new AppError('Forbidden', 'Only administrators can change roles, organizations and account state');
     }
     if (self && input.role && input.role !== actor.user.role) throw new AppError('Forbidden', 'You cannot change your own role');

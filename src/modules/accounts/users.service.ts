@@ -120,6 +120,7 @@ export async function findOrCreateEndUser(db: Executor, email: string, name?: st
 
 export interface UserChanges extends UserFields {
   name?: string;
+  active?: true;
   suspended?: boolean;
   defaultGroupId?: number | null;
 }
@@ -144,6 +145,7 @@ export async function updateUser(ctx: AppContext, { userId, changes }: { userId:
         tags: changes.tags,
         ticket_restriction: changes.ticketRestriction,
         suspended: changes.suspended,
+        active: changes.active,
         verified: changes.verified,
         default_group_id: changes.defaultGroupId,
         updated_at: new Date(),

@@ -1,0 +1,56 @@
+import { Button, Group as Row, Stack, Textarea, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useState } from 'react';
+import { post, put } from '../../api/client';
+import { keys, type Group } from '../api';
+import { useAdminMutation } from '../hooks';
+import { AdminModal, FormError, splitApiError } from '../ui';
+
+/** Creates (no `group`) or renames a group. Mounted only while open. */
+export function GroupModal({ group, onClose }: { group?: Group; onClose: () => void }) {
+  const form = useForm({
+    initialValues: { name: group?.name ?? '', description: group?.description ?? '' },
+    validate: { name: (v) => (v.trim() ? null : 'Enter a name') },
+  });
+  const [general, setGeneral] = useState<string | null>(null);
+  const save = useAdminMutation({
+    mutationFn: (v: { name: string; description: string }) => {
+      const body = { group: { name: v.name.trim(), description: v.description.trim() } };
+      return group ? put<{ group: Group }>(`/api/v2/groups/${group.id}`, body) : post<{ group: Group }>('/api/v2/groups', body);
+    },
+    invalidate: [keys.groups],
+    success: (d) => `${d.group.name} was ${group ? 'updated' : 'created'}`,
+    notifyError: false,
+    onSuccess: onClose,
+  });
+  const submit = form.onSubmit((v) => {
+    setGeneral(null);
+    save.mutate(v, {
+      onError: (e) => {
+        const { fieldErrors, general } = splitApiError(e, ['name', 'description']);
+        form.setErrors(fieldErrors);
+        setGeneral(general);
+      },
+    });
+  });
+
+  return (
+    <AdminModal opened onClose={onClose} title={group ? `Edit ${group.name}` : 'New group'}>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
+          <Textarea label="Description" description="What kind of tickets this team handles" autosize minRows={2} maxRows={5} {...form.getInputProps('description')} />
+          <FormError message={general} />
+          <Row justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              {group ? 'Save changes' : 'Create group'}
+            </Button>
+          </Row>
+        </Stack>
+      </form>
+    </AdminModal>
+  );
+}

@@ -1,0 +1,101 @@
+import { Button, Group as Row, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { del } from '../../api/client';
+import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { fetchAll, keys, type Group, type Membership } from '../api';
+import { errorMessage, useAdminMutation } from '../hooks';
+import { ConfirmModal, PageHeader } from '../ui';
+import { GroupModal } from './GroupModal';
+import { MembersModal } from './MembersModal';
+
+export function GroupsPage() {
+  // Groups are few (teams, not people), so the whole list is shown without paging.
+  const groups = useQuery({ queryKey: [...keys.groups, 'all'], queryFn: () => fetchAll<Group>('/api/v2/groups', 'groups') });
+  const memberships = useQuery({ queryKey: [...keys.groups, 'memberships', 'all'], queryFn: () => fetchAll<Membership>('/api/v2/group_memberships', 'group_memberships') });
+  const memberCount = (id: number) => memberships.data?.filter((m) => m.group_id === id).length;
+  const [editing, setEditing] = useState<Group | 'new' | null>(null);
+  const [members, setMembers] = useState<Group | null>(null);
+  const [deleting, setDeleting] = useState<Group | null>(null);
+  const remove = useAdminMutation({
+    mutationFn: (g: Group) => del(`/api/v2/groups/${g.id}`),
+    invalidate: [keys.groups],
+    success: (_d, g) => `${g.name} was deleted`,
+    notifyError: false,
+    onSuccess: () => setDeleting(null),
+  });
+
+  return (
+    <Stack>
+      <PageHeader
+        title="Groups"
+        description="Teams of agents that tickets are assigned to. Technical Support, Sales and Sustained Engineering drive the support workflows and cannot be deleted."
+        action={<Button onClick={() => setEditing('new')}>New group</Button>}
+      />
+      {groups.isPending ? (
+        <Loading label="Loading groups…" />
+      ) : groups.isError ? (
+        <ErrorState error={groups.error} onRetry={() => groups.refetch()} />
+      ) : !groups.data.length ? (
+        <EmptyState title="No groups yet" />
+      ) : (
+        <Table.ScrollContainer minWidth={640}>
+          <Table striped highlightOnHover verticalSpacing="sm" aria-label="Groups">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Description</Table.Th>
+                <Table.Th>Members</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {groups.data.map((g) => (
+                <Table.Tr key={g.id}>
+                  <Table.Td fw={500}>{g.name}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" c={g.description ? undefined : 'dimmed'}>
+                      {g.description || 'No description'}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{memberCount(g.id) ?? '…'}</Table.Td>
+                  <Table.Td>
+                    <Row gap="xs" justify="flex-end" wrap="nowrap">
+                      <Button size="xs" variant="light" onClick={() => setMembers(g)} aria-label={`Members of ${g.name}`}>
+                        Members
+                      </Button>
+                      <Button size="xs" variant="default" onClick={() => setEditing(g)} aria-label={`Edit ${g.name}`}>
+                        Edit
+                      </Button>
+                      <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(g)} aria-label={`Delete ${g.name}`}>
+                        Delete
+                      </Button>
+                    </Row>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {editing && <GroupModal group={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
+      {members && <MembersModal group={members} onClose={() => setMembers(null)} />}
+      <ConfirmModal
+        opened={!!deleting}
+        title={`Delete ${deleting?.name ?? ''}?`}
+        confirmLabel="Delete group"
+        loading={remove.isPending}
+        error={remove.error ? errorMessage(remove.error) : null}
+        onConfirm={() => deleting && remove.mutate(deleting)}
+        onClose={() => {
+          setDeleting(null);
+          remove.reset();
+        }}
+      >
+        Its members are removed from it. Tickets assigned to the group keep their history.
+      </ConfirmModal>
+    </Stack>
+  );
+}

@@ -1,0 +1,101 @@
+import { Alert, Box, Button, Group, Modal, Pagination, Stack, Text, Title, type ModalProps } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { ApiError } from '../api/client';
+import { errorMessage } from './hooks';
+
+/**
+ * Splits an API error into messages for the form's own fields and one general message for the rest.
+ * Keys such as `domain_names.0` belong to their field (`domain_names`).
+ */
+export function splitApiError(error: unknown, fields: readonly string[]): { fieldErrors: Record<string, string>; general: string | null } {
+  const fieldErrors: Record<string, string> = {};
+  if (!(error instanceof ApiError)) return { fieldErrors, general: errorMessage(error) };
+  const rest: string[] = [];
+  for (const [key, problems] of Object.entries(error.details)) {
+    const field = key.split('.')[0];
+    const text = problems.map((p) => p.description).join(' ');
+    if (fields.includes(field)) fieldErrors[field] ??= text;
+    else rest.push(text);
+  }
+  const general = rest.length ? rest.join(' ') : Object.keys(fieldErrors).length ? null : error.message;
+  return { fieldErrors, general };
+}
+
+/** The part of a failed save that belongs to no single field. */
+export function FormError({ message, title = 'Not saved' }: { message: string | null | undefined; title?: string }) {
+  if (!message) return null;
+  return (
+    <Alert color="red" role="alert" title={title}>
+      {message}
+    </Alert>
+  );
+}
+
+/** Mantine's Modal with the admin area's defaults; its close button is otherwise an unnamed icon to screen readers. */
+export function AdminModal(props: ModalProps) {
+  return <Modal centered closeButtonProps={{ 'aria-label': 'Close' }} {...props} />;
+}
+
+interface ConfirmProps {
+  opened: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  loading?: boolean;
+  error?: string | null;
+  onConfirm: () => void;
+  onClose: () => void;
+}
+
+/** Destructive actions always pass through this: the consequence in words, then an explicit red button. */
+export function ConfirmModal({ opened, title, children, confirmLabel, loading, error, onConfirm, onClose }: ConfirmProps) {
+  return (
+    <AdminModal opened={opened} onClose={onClose} title={title}>
+      <Stack>
+        <Text size="sm" component="div">
+          {children}
+        </Text>
+        <FormError message={error} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button color="red" loading={loading} onClick={onConfirm}>
+            {confirmLabel}
+          </Button>
+        </Group>
+      </Stack>
+    </AdminModal>
+  );
+}
+
+/** Page links under a list; with no total count (some lists omit it) it still allows going forward. */
+export function Pager({ page, count, perPage, hasNext, onChange }: { page: number; count: number | null; perPage: number; hasNext: boolean; onChange: (page: number) => void }) {
+  const total = count !== null ? Math.max(1, Math.ceil(count / perPage)) : page + (hasNext ? 1 : 0);
+  if (total <= 1) return null;
+  return (
+    <Group justify="space-between" mt="md">
+      <Text size="sm" c="dimmed">
+        {count !== null ? `${count} in total` : ''}
+      </Text>
+      <Pagination total={total} value={page} onChange={onChange} size="sm" aria-label="Pages" />
+    </Group>
+  );
+}
+
+/** Title, one line on what the page is for, and its main action, kept on one row beside long text. */
+export function PageHeader({ title, description, action }: { title: string; description: string; action?: ReactNode }) {
+  return (
+    <Group justify="space-between" align="flex-end" wrap="nowrap" gap="lg">
+      <Box style={{ flex: 1 }}>
+        <Title order={1} size="h2">
+          {title}
+        </Title>
+        <Text c="dimmed" size="sm">
+          {description}
+        </Text>
+      </Box>
+      {action}
+    </Group>
+  );
+}
