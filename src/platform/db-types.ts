@@ -341,6 +341,14 @@ export interface BusinessHolidaysTable {
   created_at: Generated<Date>;
 }
 
+export interface SlaWarningsTable {
+  ticket_id: number;
+  metric: string;
+  instance_id: number;
+  breach_at: Stamp;
+  warned_at: Generated<Date>;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   groups: GroupsTable;
@@ -368,6 +376,7 @@ export interface Database {
   ticket_metric_events: TicketMetricEventsTable;
   business_schedules: BusinessSchedulesTable;
   business_holidays: BusinessHolidaysTable;
+  sla_warnings: SlaWarningsTable;
 }
 
 export type User = Selectable<UsersTable>;

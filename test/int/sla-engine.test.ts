@@ -155,3 +155,25 @@ describe('business-hours schedules and holidays', () => {
     await admin.api.delete(`/api/v2/business_hours/schedules/${id}/holidays/${created.body.holiday.id}`);
   });
 });
+
+describe('75 % warnings', () => {
+  it('warns the assignee once when three quarters of a target have passed, and calls the hooks', async () => {
+    const { slaWarningHooks } = await import('../../src/modules/sla/warnings.js');
+    const seen: string[] = [];
+    slaWarningHooks.push(async (_tx, _ctx, w) => void seen.push(`${w.ticketId}/${w.metric}`));
+    const agent = await createAgent(env);
+    const customer = await createCustomer(env, await createOrganization(env, { plan: 'premier' }));
+    const { request } = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api, { priority: 'urgent' }))).body;
+    await agent.api.put(`/api/v2/tickets/${request.id}`, { ticket: { assignee_id: agent.user.id } });
+    // 50 of the 60 first-reply minutes have passed.
+    await env.ctx.db.updateTable('ticket_audits').set({ created_at: new Date(Date.now() - 50 * 60_000) }).where('ticket_id', '=', request.id).execute();
+    await env.ctx.db.deleteFrom('ticket_metric_events').where('ticket_id', '=', request.id).execute();
+    await checkBreach(env.ctx, request.id);
+    await checkBreach(env.ctx, request.id);
+    const mail = await env.mail.waitFor((m) => m.to.includes(agent.user.email) && m.subject.startsWith('[SLA] First reply'));
+    expect(mail.subject).toContain(`#${request.id}`);
+    expect(env.mail.to(agent.user.email).filter((m) => m.subject.startsWith('[SLA]'))).toHaveLength(1);
+    expect(seen).toEqual([`${request.id}/first_reply_time`]);
+    slaWarningHooks.pop();
+  });
+});

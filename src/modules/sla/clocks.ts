@@ -46,11 +46,12 @@ export interface Instance {
   endedAt: Date | null;
   /** Open time counted so far on the instance's calendar (calendar time when it has no target). */
   elapsedMs: number;
+  /** The calendar the target runs on (wall clock without a target). */
+  calendar: Calendar;
 }
 
 interface Running extends Instance {
   runningSince: Date | null;
-  calendar: Calendar;
 }
 
 const WALL: Calendar = { kind: 'calendar' };
@@ -170,5 +171,15 @@ export function replayClocks(history: HistoryEvent[], lookup: TargetLookup, cale
   }
   advanceTo(now);
   for (const i of instances) if (i.stage === 'active' || i.stage === 'paused') settle(i, now);
-  return { instances: instances.map(({ runningSince: _r, calendar: _c, ...rest }) => rest), ledger };
+  return { instances: instances.map(({ runningSince: _r, ...rest }) => rest), ledger };
+}
+
+/** Share of a target after which the assignee is warned (spec: warnings at 75 %). */
+export const WARNING_SHARE = 0.75;
+
+/** When a running, unbreached target reaches 75 % of its time, if that is still ahead of `now`. */
+export function warningAt(i: Instance, now: Date): Date | null {
+  if (i.stage !== 'active' || i.breached || !i.target || !i.breachAt) return null;
+  const left = WARNING_SHARE * i.target.minutes - i.elapsedMs / 60_000;
+  return left > 0 ? addOpenMinutes(i.calendar, now, left) : null;
 }

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
-import { replayClocks, type ClockMetric, type Instance, type LedgerEvent, type SlaContext, type Target, type TargetLookup } from './clocks.js';
+import { replayClocks, warningAt, type ClockMetric, type Instance, type LedgerEvent, type SlaContext, type Target, type TargetLookup } from './clocks.js';
 import { defaultHolidayDates } from './schedules.service.js';
+import { raiseWarnings } from './warnings.js';
 import { loadHistory } from './history.js';
 import { calendarFor } from './policies.service.js';
 
@@ -71,9 +72,12 @@ export async function refreshTicketSla(tx: Executor, ctx: AppContext, ticketId: 
       .onConflict((oc) => oc.columns(['ticket_id', 'metric', 'instance_id']).where('type', '=', 'breach').doNothing())
       .execute();
   }
+  await raiseWarnings(tx, ctx, ticketId, state.instances);
   const next = nextBreach(state.instances, now);
   await tx.updateTable('tickets').set({ sla_next_breach_at: next }).where('id', '=', ticketId).execute();
-  if (next) await ctx.jobs.send('sla.breach-check', { ticketId }, { tx, startAfter: next, singletonKey: `${ticketId}:${next.getTime()}` });
+  // One job wakes the ticket at its next warning or breach, whichever comes first.
+  const wake = [next, ...state.instances.map((i) => warningAt(i, now))].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
+  if (wake) await ctx.jobs.send('sla.breach-check', { ticketId }, { tx, startAfter: wake, singletonKey: `${ticketId}:${wake.getTime()}` });
   return state;
 }
 
