@@ -1,15 +1,21 @@
+import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
-import { AdminRoutes } from './admin/AdminRoutes';
-import { AgentRoutes } from './agent/AgentRoutes';
 import { PortalRoutes } from './portal/PortalRoutes';
+import { Loading } from './ui/PageState';
+
+// Customers never download the agent workspace or the admin area: they load on first visit.
+const AgentRoutes = lazy(() => import('./agent/AgentRoutes').then((m) => ({ default: m.AgentRoutes })));
+const AdminRoutes = lazy(() => import('./admin/AdminRoutes').then((m) => ({ default: m.AdminRoutes })));
 
 /** Three audiences, one app: customers at /, agents at /agent, administrators at /admin. */
 export function App() {
   return (
-    <Routes>
-      <Route path="/agent/*" element={<AgentRoutes />} />
-      <Route path="/admin/*" element={<AdminRoutes />} />
-      <Route path="/*" element={<PortalRoutes />} />
-    </Routes>
+    <Suspense fallback={<Loading />}>
+      <Routes>
+        <Route path="/agent/*" element={<AgentRoutes />} />
+        <Route path="/admin/*" element={<AdminRoutes />} />
+        <Route path="/*" element={<PortalRoutes />} />
+      </Routes>
+    </Suspense>
   );
 }
