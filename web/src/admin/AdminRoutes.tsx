@@ -8,6 +8,7 @@ import { useSessionExpiryWatch } from './hooks';
 import { FieldsPage } from './fields/FieldsPage';
 import { GroupsPage } from './groups/GroupsPage';
 import { OrganizationsPage } from './organizations/OrganizationsPage';
+import { SlaPage } from './sla/SlaPage';
 import { UsersPage } from './users/UsersPage';
 
 /** /admin/*: signed-out visitors get the sign-in form, non-administrators a clear refusal. */
@@ -27,6 +28,7 @@ export function AdminRoutes() {
         <Route path="organizations" element={<OrganizationsPage />} />
         <Route path="groups" element={<GroupsPage />} />
         <Route path="fields" element={<FieldsPage />} />
+        <Route path="sla" element={<SlaPage />} />
         <Route path="*" element={<Navigate to="users" replace />} />
       </Routes>
     </AdminShell>
@@ -42,7 +44,7 @@ function NotAdmin({ role }: { role: string }) {
           <Title order={1} size="h3">
             Administrators only
           </Title>
-          <Text size="sm">The admin area manages users, organizations, groups and ticket fields. Your account does not have administrator access; ask an administrator if you need it.</Text>
+          <Text size="sm">The admin area manages users, organizations, groups, ticket fields and SLA policies. Your account does not have administrator access; ask an administrator if you need it.</Text>
           <Anchor href={role === 'end-user' ? '/' : '/agent'} size="sm">
             {role === 'end-user' ? 'Go to your requests' : 'Go to the agent workspace'}
           </Anchor>

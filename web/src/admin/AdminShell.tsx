@@ -9,6 +9,7 @@ const SECTIONS = [
   { to: '/admin/organizations', label: 'Organizations', hint: 'Plans, time zones, sharing' },
   { to: '/admin/groups', label: 'Groups', hint: 'Teams and members' },
   { to: '/admin/fields', label: 'Ticket fields', hint: 'Forms and categories' },
+  { to: '/admin/sla', label: 'SLA policies', hint: 'Response targets and holidays' },
 ];
 
 export function AdminShell({ user, children }: { user: SessionUser; children: ReactNode }) {

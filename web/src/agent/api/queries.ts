@@ -10,6 +10,10 @@ export const agentKeys = {
   ticket: (id: number) => ['agent', 'ticket', id] as const,
   comments: (id: number) => ['agent', 'comments', id] as const,
   audits: (id: number) => ['agent', 'audits', id] as const,
+  /** Targets and ledger share one prefix, so a ticket change refreshes both. */
+  sla: (id: number) => ['agent', 'sla', id] as const,
+  slaMetrics: (id: number) => ['agent', 'sla', id, 'metrics'] as const,
+  slaEvents: (id: number) => ['agent', 'sla', id, 'events'] as const,
   requested: (userId: number) => ['agent', 'requested', userId] as const,
   forms: ['agent', 'forms'] as const,
   fields: ['agent', 'fields'] as const,
@@ -17,7 +21,7 @@ export const agentKeys = {
   agents: ['agent', 'agents'] as const,
 };
 
-export type SortField = 'id' | 'created_at' | 'updated_at' | 'priority' | 'status' | 'subject';
+export type SortField = 'id' | 'created_at' | 'updated_at' | 'priority' | 'status' | 'subject' | 'sla_next_breach_at';
 /** Without a sort the server applies the view's own order. */
 export interface ViewParams {
   page: number;
@@ -131,6 +135,8 @@ export function refreshTicket(qc: QueryClient, id: number) {
     qc.invalidateQueries({ queryKey: agentKeys.ticket(id) }),
     qc.invalidateQueries({ queryKey: agentKeys.comments(id) }),
     qc.invalidateQueries({ queryKey: agentKeys.audits(id) }),
+    // Replies and status changes start, pause and fulfil SLA clocks.
+    qc.invalidateQueries({ queryKey: agentKeys.sla(id) }),
   ]);
 }
 

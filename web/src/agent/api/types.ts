@@ -29,6 +29,8 @@ export interface Ticket {
   via: { channel: string };
   followup_ids: number[];
   via_followup_source_id: number | null;
+  /** When the soonest running, not yet breached SLA target is due; null when none is running. */
+  sla_next_breach_at: string | null;
 }
 
 export interface User {
@@ -157,4 +159,30 @@ export interface TicketUpdate {
   email_ccs?: { user_email: string; action: 'put' | 'delete' }[];
   custom_fields?: CustomFieldValue[];
   comment?: { body: string; public: boolean; uploads?: string[] };
+}
+
+export type SlaStage = 'active' | 'paused' | 'achieved' | 'breached';
+
+/** One clock instance with a target, from `?include=slas` (the target is split into days, hours, minutes). */
+export interface SlaPolicyMetric {
+  metric: string;
+  instance_id: number;
+  stage: SlaStage;
+  breach_at: string | null;
+  business_hours: boolean;
+  policy_id: number;
+  days: number;
+  hours: number;
+  minutes: number;
+  elapsed_minutes: number;
+}
+
+/** One entry of the SLA ledger; `sla` only on apply_sla (null when no target applies any more). */
+export interface TicketMetricEvent {
+  id: number;
+  metric: string;
+  instance_id: number;
+  type: 'activate' | 'pause' | 'fulfill' | 'apply_sla' | 'breach';
+  time: string;
+  sla?: { target: number; business_hours: boolean; policy: { id: number } } | null;
 }

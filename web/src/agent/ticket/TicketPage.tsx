@@ -9,6 +9,8 @@ import type { TicketStatus, TicketUpdate } from '../api/types';
 import { byId, dateTime, timeAgo } from '../format';
 import { useCurrentAgent } from '../layout/CurrentAgent';
 import { useShortcuts } from '../shortcuts/useShortcuts';
+import { SlaBadge } from '../sla/SlaBadge';
+import { SlaPanel } from '../sla/SlaPanel';
 import { lastView } from '../views/lastView';
 import { PriorityBadge, StatusBadge } from '../views/TicketBadges';
 import { assumedAbilities, selectableStatuses } from './abilities';
@@ -122,6 +124,10 @@ function TicketWorkspace({ ticketId }: { ticketId: number }) {
             <Tabs.List mb="sm">
               <Tabs.Tab value="conversation">Conversation</Tabs.Tab>
               <Tabs.Tab value="history">History</Tabs.Tab>
+              {/* The countdown on the tab keeps the next due time in sight while replying. */}
+              <Tabs.Tab value="sla" rightSection={<SlaBadge due={ticket.sla_next_breach_at} />}>
+                SLA
+              </Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="conversation">
               <Stack gap="sm">
@@ -143,6 +149,9 @@ function TicketWorkspace({ ticketId }: { ticketId: number }) {
             </Tabs.Panel>
             <Tabs.Panel value="history">
               <AuditTimeline ticketId={ticketId} knownUsers={users} />
+            </Tabs.Panel>
+            <Tabs.Panel value="sla">
+              <SlaPanel ticketId={ticketId} />
             </Tabs.Panel>
           </Tabs>
         </Grid.Col>

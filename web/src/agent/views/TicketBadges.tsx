@@ -2,9 +2,12 @@ import { Badge } from '@mantine/core';
 import type { TicketPriority, TicketStatus } from '../api/types';
 import { PRIORITY_COLOR, PRIORITY_LABEL, STATUS_COLOR, STATUS_LABEL } from '../format';
 
+/** Badges keep their full width: a squeezed table column must not cut "Urgent" down to "Urge…". */
+export const UNSQUEEZED = { minWidth: 'max-content' } as const;
+
 export function StatusBadge({ status }: { status: TicketStatus }) {
   return (
-    <Badge color={STATUS_COLOR[status]} variant="filled" size="sm" radius="sm">
+    <Badge color={STATUS_COLOR[status]} variant="filled" size="sm" radius="sm" style={UNSQUEEZED}>
       {STATUS_LABEL[status]}
     </Badge>
   );
@@ -13,7 +16,7 @@ export function StatusBadge({ status }: { status: TicketStatus }) {
 export function PriorityBadge({ priority }: { priority: TicketPriority | null }) {
   if (!priority) return <>—</>;
   return (
-    <Badge color={PRIORITY_COLOR[priority]} variant="light" size="sm">
+    <Badge color={PRIORITY_COLOR[priority]} variant="light" size="sm" style={UNSQUEEZED}>
       {PRIORITY_LABEL[priority]}
     </Badge>
   );

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import type { SortField } from '../api/queries';
 import { dateTime, planLabel, timeAgo } from '../format';
+import { SlaBadge } from '../sla/SlaBadge';
 import { PriorityBadge, StatusBadge } from './TicketBadges';
 import type { TicketRow } from './ticketRows';
 
@@ -26,7 +27,8 @@ function SortableHeader({ field, label, sort, onSort }: { field: SortField; labe
   const active = sort.by === field;
   return (
     <Table.Th aria-sort={active ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <UnstyledButton onClick={() => onSort(field)} fw={700} fz="sm">
+      {/* nowrap: the sort arrow stays beside its label */}
+      <UnstyledButton onClick={() => onSort(field)} fw={700} fz="sm" style={{ whiteSpace: 'nowrap' }}>
         {label} {active ? (sort.order === 'asc' ? '▲' : '▼') : ''}
       </UnstyledButton>
     </Table.Th>
@@ -45,7 +47,7 @@ export function TicketTable({ rows, sort, onSort, selected, onToggle, onToggleAl
   const header = (field: SortField, label: string) => <SortableHeader field={field} label={label} sort={sort} onSort={onSort} />;
 
   return (
-    <Table.ScrollContainer minWidth={1100}>
+    <Table.ScrollContainer minWidth={1180}>
       <Table highlightOnHover verticalSpacing={6} aria-label="Tickets" stickyHeader>
         <Table.Thead>
           <Table.Tr>
@@ -58,6 +60,7 @@ export function TicketTable({ rows, sort, onSort, selected, onToggle, onToggleAl
             <Table.Th>Organization</Table.Th>
             <Table.Th>Plan</Table.Th>
             {header('priority', 'Priority')}
+            {header('sla_next_breach_at', 'SLA')}
             {header('status', 'Status')}
             <Table.Th>Assignee</Table.Th>
             <Table.Th>Group</Table.Th>
@@ -95,6 +98,9 @@ export function TicketTable({ rows, sort, onSort, selected, onToggle, onToggleAl
                 <Table.Td>{row.organization ? planLabel(row.organization.support_plan) : '—'}</Table.Td>
                 <Table.Td>
                   <PriorityBadge priority={t.priority} />
+                </Table.Td>
+                <Table.Td data-testid={`sla-cell-${t.id}`}>
+                  <SlaBadge due={t.sla_next_breach_at} />
                 </Table.Td>
                 <Table.Td>
                   <StatusBadge status={t.status} />

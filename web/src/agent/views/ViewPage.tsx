@@ -10,7 +10,9 @@ import { TicketTable, type Sort } from './TicketTable';
 import { matchesFilter, toRows } from './ticketRows';
 
 const PER_PAGE = 30;
-const SORT_FIELDS: SortField[] = ['id', 'created_at', 'updated_at', 'priority', 'status', 'subject'];
+const SORT_FIELDS: SortField[] = ['id', 'created_at', 'updated_at', 'priority', 'status', 'subject', 'sla_next_breach_at'];
+/** A first click shows newest first, except for SLA, where the ticket due soonest matters most. */
+const firstOrder = (by: SortField): 'asc' | 'desc' => (by === 'sla_next_breach_at' ? 'asc' : 'desc');
 
 /** Sort and page live in the URL, so Back from a ticket returns to the same place in the list. */
 function useListParams(): [ViewParams, (next: Partial<ViewParams>) => void] {
@@ -70,7 +72,7 @@ function ViewTickets({ viewId }: { viewId: number }) {
     by: params.sortBy ?? view?.execution?.sort_by ?? '',
     order: params.sortOrder ?? view?.execution?.sort_order ?? 'desc',
   };
-  const onSort = (by: SortField) => setParams({ sortBy: by, sortOrder: sort.by === by && sort.order === 'desc' ? 'asc' : 'desc', page: 1 });
+  const onSort = (by: SortField) => setParams({ sortBy: by, sortOrder: sort.by === by ? (sort.order === 'desc' ? 'asc' : 'desc') : firstOrder(by), page: 1 });
   const toggleAll = () => setSelected((old) => (rows.every((r) => old.has(r.ticket.id)) ? new Set() : new Set(rows.map((r) => r.ticket.id))));
   const selectedTickets = rows.filter((r) => selected.has(r.ticket.id)).map((r) => r.ticket);
   const total = list.data?.count;
