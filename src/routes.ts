@@ -14,7 +14,7 @@ import { registerWebRoutes } from './modules/web/web.routes.js';
 import { registerViewRoutes } from './modules/views/views.routes.js';
 import { registerLiveRoutes } from './modules/live/live.routes.js';
 import { registerSlaPolicyRoutes } from './modules/sla/policies.routes.js';
-import { registerSlaExportRoutes, registerSlaTicketRoutes } from './modules/sla/sla.routes.js';
+import { registerSlaExportRoutes, registerSlaTicketRoutes, registerSlaWarningRoutes } from './modules/sla/sla.routes.js';
 import { registerScheduleRoutes } from './modules/sla/schedules.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -32,6 +32,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerSlaPolicyRoutes(app, ctx);
   registerSlaTicketRoutes(app, ctx);
   registerSlaExportRoutes(app, ctx);
+  registerSlaWarningRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);

@@ -109,3 +109,22 @@ describe('SLAs in the agent workspace', () => {
     expect(page.errors).toEqual([]);
   });
 });
+
+describe('in-app SLA warnings', () => {
+  it('lists my tickets past 75 % of a target in the header menu', async () => {
+    const { checkBreach } = await import('../../src/modules/sla/engine.js');
+    const agent = await createAgent(env);
+    const customer = await createCustomer(env, await createOrganization(env, { plan: 'premier' }));
+    const { request } = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api, { priority: 'urgent', subject: 'Chat is down for everyone' }))).body;
+    await agent.api.put(`/api/v2/tickets/${request.id}`, { ticket: { assignee_id: agent.user.id } });
+    await env.ctx.db.updateTable('ticket_audits').set({ created_at: new Date(Date.now() - 50 * 60_000) }).where('ticket_id', '=', request.id).execute();
+    await checkBreach(env.ctx, request.id);
+    expect((await agent.api.get('/api/v2/sla/warnings')).body.sla_warnings.map((w: { ticket_id: number }) => w.ticket_id)).toEqual([request.id]);
+
+    const page = await signedIn('/agent', agent);
+    await page.getByRole('button', { name: '1 SLA warnings' }).click();
+    await page.getByText(`#${request.id} Chat is down for everyone`).click();
+    await page.waitForURL(`**/agent/tickets/${request.id}`);
+    expect(page.errors).toEqual([]);
+  });
+});

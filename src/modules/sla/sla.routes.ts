@@ -69,3 +69,27 @@ export function registerSlaExportRoutes(app: FastifyInstance, ctx: AppContext) {
     };
   });
 }
+
+/**
+ * In-app side of the 75 % warnings: the caller's warnings of the last 24 hours on tickets assigned to
+ * them that are still unsolved, newest first.
+ */
+export function registerSlaWarningRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get('/api/v2/sla/warnings', async (req) => {
+    const actor = requireAgent(req);
+    const rows = await ctx.db
+      .selectFrom('sla_warnings')
+      .innerJoin('tickets', 'tickets.id', 'sla_warnings.ticket_id')
+      .select(['sla_warnings.ticket_id', 'sla_warnings.metric', 'sla_warnings.instance_id', 'sla_warnings.breach_at', 'sla_warnings.warned_at', 'tickets.subject', 'tickets.priority'])
+      .where('tickets.assignee_id', '=', actor.user.id)
+      .where('tickets.status', 'not in', ['solved', 'closed'])
+      .where('tickets.deleted_at', 'is', null)
+      .where('sla_warnings.warned_at', '>', new Date(Date.now() - 86_400_000))
+      .orderBy('sla_warnings.warned_at', 'desc')
+      .limit(50)
+      .execute();
+    return {
+      sla_warnings: rows.map((r) => ({ ticket_id: r.ticket_id, subject: r.subject, priority: r.priority, metric: r.metric, instance_id: r.instance_id, breach_at: iso(r.breach_at), warned_at: iso(r.warned_at) })),
+    };
+  });
+}

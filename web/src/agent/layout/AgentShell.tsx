@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useSignOut } from '../../auth/session';
+import { SlaWarningsMenu } from '../sla/SlaWarningsMenu';
 import { ShortcutsHelp } from '../shortcuts/ShortcutsHelp';
 import { useShortcuts } from '../shortcuts/useShortcuts';
 import { useCurrentAgent } from './CurrentAgent';
@@ -25,6 +26,7 @@ export function AgentShell({ children }: { children: ReactNode }) {
             Sundial · Agent
           </Text>
           <Group gap="sm">
+            <SlaWarningsMenu />
             <Tooltip label="Keyboard shortcuts">
               <ActionIcon variant="subtle" color="gray" onClick={help.open} aria-label="Keyboard shortcuts">
                 <Kbd size="xs">?</Kbd>
