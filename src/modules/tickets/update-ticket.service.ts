@@ -140,7 +140,10 @@ export async function updateTicket(
     }
     if (changes.ccs) await applyCcChanges(tx, updated, changes.ccs, audit);
     await audit.flush(tx, auditId);
-    await refreshTicketSla(tx, ctx, ticket.id, auditId);
+    // Only public comments, status, priority and the organization (plan, time zone) move SLA clocks;
+    // internal notes and field edits skip the replay (breaches still arrive through their job).
+    const movesClocks = written?.public || updated.status !== ticket.status || updated.priority !== ticket.priority || updated.organization_id !== ticket.organization_id;
+    if (movesClocks) await refreshTicketSla(tx, ctx, ticket.id, auditId);
 
     if (written?.public && !written.authorIsEndUser) await notifyTicketEvent(tx, ctx, updated, { kind: 'public-reply', body: written.body, html: written.html, author });
     if (written?.authorIsEndUser) await notifyTicketEvent(tx, ctx, updated, { kind: 'customer-reply', body: written.body, author });
