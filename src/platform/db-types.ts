@@ -202,6 +202,7 @@ export interface TicketsTable {
   closed_at: NullableStamp;
   deleted_at: NullableStamp;
   sla_next_breach_at: NullableStamp;
+  sla_breached_since: NullableStamp;
 }
 
 export interface TicketCollaboratorsTable {

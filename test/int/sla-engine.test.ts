@@ -56,6 +56,10 @@ describe('SLA engine on live tickets', () => {
     expect(breaches).toHaveLength(1);
     expect(breaches[0]).toMatchObject({ metric: 'first_reply_time', instance_id: 1 });
     expect(breaches[0].time.getTime()).toBe(fiveHoursAgo.getTime() + 4 * 3_600_000);
+    const agent = await createAgent(env);
+    const ticket = (await agent.api.get(`/api/v2/tickets/${request.id}`)).body.ticket;
+    expect(new Date(ticket.sla_breached_since).getTime()).toBe(Math.floor((fiveHoursAgo.getTime() + 4 * 3_600_000) / 1000) * 1000);
+    expect((await agent.api.get('/api/v2/views/8/tickets')).body.tickets.map((t: { id: number }) => t.id)).toContain(request.id);
   });
 
   it('rebuilds exactly the stored ledger from history after random ticket lives', async () => {

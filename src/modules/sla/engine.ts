@@ -74,7 +74,7 @@ export async function refreshTicketSla(tx: Executor, ctx: AppContext, ticketId: 
   }
   await raiseWarnings(tx, ctx, ticketId, state.instances);
   const next = nextBreach(state.instances, now);
-  await tx.updateTable('tickets').set({ sla_next_breach_at: next }).where('id', '=', ticketId).execute();
+  await tx.updateTable('tickets').set({ sla_next_breach_at: next, sla_breached_since: breachedSince(state.instances) }).where('id', '=', ticketId).execute();
   // One job wakes the ticket at its next warning or breach, whichever comes first.
   const wake = [next, ...state.instances.map((i) => warningAt(i, now))].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
   if (wake) await ctx.jobs.send('sla.breach-check', { ticketId }, { tx, startAfter: wake, singletonKey: `${ticketId}:${wake.getTime()}` });
@@ -89,6 +89,16 @@ export function nextBreach(instances: Instance[], now: Date): Date | null {
     if (!next || i.breachAt < next) next = i.breachAt;
   }
   return next;
+}
+
+/** Since when the oldest still-running target has been breached, or null when none is. */
+export function breachedSince(instances: Instance[]): Date | null {
+  let since: Date | null = null;
+  for (const i of instances) {
+    if (!i.breached || (i.stage !== 'active' && i.stage !== 'paused') || !i.breachAt) continue;
+    if (!since || i.breachAt < since) since = i.breachAt;
+  }
+  return since;
 }
 
 /** Job: a due time has passed; record the breach (if the ticket did not move on) and schedule the next one. */

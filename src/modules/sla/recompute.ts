@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db.js';
-import { evaluateTicket, nextBreach } from './engine.js';
+import { breachedSince, evaluateTicket, nextBreach } from './engine.js';
 
 export interface RecomputeReport {
   tickets: number;
@@ -52,7 +52,7 @@ export async function recomputeSla(db: Db, options: { ticketId?: number; onProgr
             )
             .execute();
         }
-        await tx.updateTable('tickets').set({ sla_next_breach_at: nextBreach(state.instances, now) }).where('id', '=', id).execute();
+        await tx.updateTable('tickets').set({ sla_next_breach_at: nextBreach(state.instances, now), sla_breached_since: breachedSince(state.instances) }).where('id', '=', id).execute();
       });
       after = id;
     }

@@ -60,6 +60,7 @@ export function presentTicket(base: string, t: Ticket, x: TicketExtras) {
     do_not_close: t.do_not_close,
     solved_at: iso(t.solved_at),
     sla_next_breach_at: iso(t.sla_next_breach_at),
+    sla_breached_since: iso(t.sla_breached_since),
     allow_channelback: false,
     allow_attachments: true,
     from_messaging_channel: false,

@@ -55,7 +55,11 @@ export const VIEWS: readonly ViewDefinition[] = [
     id: 8,
     title: 'Breaching soon',
     description: 'Running SLA targets due within the next 2 hours, or already breached and still unanswered',
-    filter: (eb) => eb.and([eb('tickets.status', 'not in', ['solved', 'closed']), eb('tickets.sla_next_breach_at', '<', sql<Date>`now() + interval '2 hours'`)]),
+    filter: (eb) =>
+      eb.and([
+        eb('tickets.status', 'not in', ['solved', 'closed']),
+        eb.or([eb('tickets.sla_breached_since', 'is not', null), eb('tickets.sla_next_breach_at', '<', sql<Date>`now() + interval '2 hours'`)]),
+      ]),
     sort: { by: 'sla_next_breach_at', order: 'asc' },
   },
 ];

@@ -31,6 +31,8 @@ export interface Ticket {
   via_followup_source_id: number | null;
   /** When the soonest running, not yet breached SLA target is due; null when none is running. */
   sla_next_breach_at: string | null;
+  /** Set while a running target is breached: the list shows it red. */
+  sla_breached_since: string | null;
 }
 
 export interface User {

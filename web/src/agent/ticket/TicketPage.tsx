@@ -125,7 +125,7 @@ function TicketWorkspace({ ticketId }: { ticketId: number }) {
               <Tabs.Tab value="conversation">Conversation</Tabs.Tab>
               <Tabs.Tab value="history">History</Tabs.Tab>
               {/* The countdown on the tab keeps the next due time in sight while replying. */}
-              <Tabs.Tab value="sla" rightSection={<SlaBadge due={ticket.sla_next_breach_at} />}>
+              <Tabs.Tab value="sla" rightSection={<SlaBadge due={ticket.sla_next_breach_at} breachedSince={ticket.sla_breached_since} />}>
                 SLA
               </Tabs.Tab>
             </Tabs.List>

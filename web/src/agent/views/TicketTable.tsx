@@ -100,7 +100,7 @@ export function TicketTable({ rows, sort, onSort, selected, onToggle, onToggleAl
                   <PriorityBadge priority={t.priority} />
                 </Table.Td>
                 <Table.Td data-testid={`sla-cell-${t.id}`}>
-                  <SlaBadge due={t.sla_next_breach_at} />
+                  <SlaBadge due={t.sla_next_breach_at} breachedSince={t.sla_breached_since} />
                 </Table.Td>
                 <Table.Td>
                   <StatusBadge status={t.status} />
