@@ -1,20 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestEnv } from '../harness.js';
+import type { TestEnv } from '../harness.js';
 import { createAgent, createCustomer, createOrganization, formsOf, uniq, type Actor } from '../factories.js';
-import { launchBrowser, newPage, screenshot } from './browser.js';
+import { newPage, screenshot, withBrowserApp } from './browser.js';
 
 let env: TestEnv;
 let browser: Browser;
 let admin: Actor;
-beforeAll(async () => {
-  env = await startTestApp({}, { listen: true });
-  browser = await launchBrowser();
-  admin = await createAgent(env, { admin: true, name: 'Ada Admin' });
+withBrowserApp((e, b) => {
+  env = e;
+  browser = b;
 });
-afterAll(async () => {
-  await browser?.close();
-  await env?.close();
+beforeAll(async () => {
+  admin = await createAgent(env, { admin: true, name: 'Ada Admin' });
 });
 
 /** Signs in through the admin sign-in form, as a person would, and lands on `path`. */

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestEnv } from '../harness.js';
+import type { TestEnv } from '../harness.js';
 import { createAgent, createCustomer, createOrganization, formsOf, technicalRequest, uniq, type Actor } from '../factories.js';
-import { launchBrowser, newPage, screenshot } from './browser.js';
+import { newPage, screenshot, withBrowserApp } from './browser.js';
 
 let env: TestEnv;
 let browser: Browser;
-beforeAll(async () => {
-  env = await startTestApp({}, { listen: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await env?.close();
+withBrowserApp((e, b) => {
+  env = e;
+  browser = b;
 });
 
 type TestPage = Page & { errors: string[] };

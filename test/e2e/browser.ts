@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestApp, type TestEnv } from '../harness.js';
 
 /** Debian's Chromium (apt-get install chromium); playwright cannot download browsers here. */
 const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -29,4 +31,22 @@ export async function newPage(browser: Browser, baseURL: string, viewport = { wi
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+/**
+ * Starts a listening Sundial and a Chromium for the test file and stops both after it; `use` receives
+ * them (the file keeps them in its own variables).
+ */
+export function withBrowserApp(use: (env: TestEnv, browser: Browser) => void, config: Record<string, string> = {}): void {
+  let env: TestEnv | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    env = await startTestApp(config, { listen: true });
+    browser = await launchBrowser();
+    use(env, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await env?.close();
+  });
 }

@@ -1,23 +1,19 @@
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createAgent, createCustomer, createOrganization, formsOf, technicalRequest, uniq } from '../factories.js';
-import { startTestApp, type TestEnv } from '../harness.js';
+import type { TestEnv } from '../harness.js';
 import { linkIn } from '../mail-catcher.js';
-import { launchBrowser, newPage, screenshot } from './browser.js';
+import { newPage, screenshot, withBrowserApp } from './browser.js';
 
 let env: TestEnv;
 let browser: Browser;
-beforeAll(async () => {
-  env = await startTestApp({ AUTO_CLOSE_AFTER: '3s' }, { listen: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await env?.close();
-});
+withBrowserApp((e, b) => {
+  env = e;
+  browser = b;
+}, { AUTO_CLOSE_AFTER: '3s' });
 
 const MAIL_BASE = 'http://sundial.test';
 const pathOf = (link: string) => link.replace(MAIL_BASE, '');
