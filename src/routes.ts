@@ -16,6 +16,7 @@ import { registerLiveRoutes } from './modules/live/live.routes.js';
 import { registerSlaPolicyRoutes } from './modules/sla/policies.routes.js';
 import { registerSlaExportRoutes, registerSlaTicketRoutes, registerSlaWarningRoutes } from './modules/sla/sla.routes.js';
 import { registerScheduleRoutes } from './modules/sla/schedules.routes.js';
+import { registerEscalationRoutes } from './modules/escalation/escalations.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   const routes = collectRoutes(app);
@@ -34,6 +35,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerSlaExportRoutes(app, ctx);
   registerSlaWarningRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
+  registerEscalationRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);
   await registerWebRoutes(app);

@@ -350,6 +350,31 @@ export interface SlaWarningsTable {
   warned_at: Generated<Date>;
 }
 
+export type EscalationStage = 'escalated' | 'confirmed_product_issue' | 'action_plan_created' | 'action_plan_executed' | 'fix_in_production' | 'closed_without_change';
+
+export interface EscalationsTable {
+  id: Id;
+  ticket_id: number;
+  classification: 'bug' | 'feature_request' | 'configuration' | 'unsupported_configuration' | 'needs_info';
+  summary: string;
+  stage: Generated<EscalationStage>;
+  teams: Generated<string[]>;
+  fix_version: string | null;
+  created_by: number;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+  closed_at: NullableStamp;
+}
+
+export interface EscalationLinksTable {
+  id: Id;
+  escalation_id: number;
+  url: string;
+  kind: 'pull_request' | 'issue';
+  pr_key: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   groups: GroupsTable;
@@ -378,6 +403,8 @@ export interface Database {
   business_schedules: BusinessSchedulesTable;
   business_holidays: BusinessHolidaysTable;
   sla_warnings: SlaWarningsTable;
+  escalations: EscalationsTable;
+  escalation_links: EscalationLinksTable;
 }
 
 export type User = Selectable<UsersTable>;

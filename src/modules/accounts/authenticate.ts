@@ -4,7 +4,7 @@ import type { Actor } from './actor.js';
 
 export const SESSION_COOKIE = 'sundial_session';
 
-async function actorFor(db: Db, userId: number, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
+export async function actorFor(db: Db, userId: number, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
   const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
   if (!user || !user.active || user.suspended) return null;
   const organization = user.organization_id

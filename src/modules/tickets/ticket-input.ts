@@ -35,6 +35,8 @@ export interface TicketChanges {
   comment?: CommentInput;
   /** Requests API: the customer marks their request solved. */
   solvedByRequester?: boolean;
+  /** Why the ticket may be solved although a guard (an open escalation) objects; kept on the audit. */
+  solveOverrideReason?: string;
 }
 
 export interface NewTicketInput extends TicketChanges {

@@ -48,6 +48,7 @@ export const ticketWriteFields = {
   email_ccs: ccList.optional(),
   collaborators: ccList.optional(),
   collaborator_ids: z.array(idField).max(MAX_CCS, `can have at most ${MAX_CCS} CCs`).optional(),
+  solve_override_reason: z.string().trim().min(3, 'must explain why').max(1000).optional(),
 };
 
 export const ticketCreateSchema = z.object({
@@ -96,5 +97,6 @@ export function toTicketChanges(t: WriteInput): TicketChanges {
     externalId: t.external_id,
     customFields: t.custom_fields ?? t.fields,
     ccs: toCcChanges([t.email_ccs, t.collaborators], t.collaborator_ids),
+    solveOverrideReason: t.solve_override_reason,
   };
 }

@@ -1,5 +1,7 @@
 import type { AppContext } from '../../platform/context.js';
 import type { Status, Ticket, User } from '../../platform/db-types.js';
+import type { Tx } from '../../platform/db.js';
+import { checkSolveGuards } from './solve-guards.js';
 import { AppError, invalid, notFound, Problems } from '../../platform/errors.js';
 import type { Actor } from '../accounts/actor.js';
 import { isAgent } from '../accounts/actor.js';
@@ -39,7 +41,16 @@ export const conflict = () =>
  */
 export async function updateTicket(
   ctx: AppContext,
-  args: { actor: Actor; ticketId: number; changes: TicketChanges; via: string; safeUpdate?: boolean; updatedStamp?: Date },
+  args: {
+    actor: Actor;
+    ticketId: number;
+    changes: TicketChanges;
+    via: string;
+    safeUpdate?: boolean;
+    updatedStamp?: Date;
+    /** Runs inside the same transaction after the change is written (e.g. an escalation row). */
+    within?: (tx: Tx, ticket: Ticket) => Promise<void>;
+  },
 ): Promise<UpdateOutcome> {
   const { actor, changes } = args;
   const agent = isAgent(actor);
@@ -97,9 +108,10 @@ export async function updateTicket(
     const isPublic = agent ? (changes.comment?.public ?? true) : true;
     const status = nextStatus({ ticket, changes, agent, assigneeId, customerComment: !!comment && author.role === 'end-user' });
     if (status === 'solved' && assigneeId === null) throw invalid('base', 'Assignee: is required when solving a ticket', null, { ticket_field_type: 'FieldAssignee' });
+    if (status === 'solved' && ticket.status !== 'solved') await checkSolveGuards(tx, ticket.id, changes.solveOverrideReason);
 
     const audit = new AuditWriter();
-    const auditId = await audit.open(tx, ticket.id, actor.user.id, args.via);
+    const auditId = await audit.open(tx, ticket.id, actor.user.id, args.via, changes.solveOverrideReason ? { solve_override_reason: changes.solveOverrideReason } : {});
     const updated = await tx
       .updateTable('tickets')
       .set({
@@ -140,6 +152,7 @@ export async function updateTicket(
     }
     if (changes.ccs) await applyCcChanges(tx, updated, changes.ccs, audit);
     await audit.flush(tx, auditId);
+    if (args.within) await args.within(tx, updated);
     // Only public comments, status, priority and the organization (plan, time zone) move SLA clocks;
     // internal notes and field edits skip the replay (breaches still arrive through their job).
     const movesClocks = written?.public || updated.status !== ticket.status || updated.priority !== ticket.priority || updated.organization_id !== ticket.organization_id;
