@@ -52,6 +52,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).default(2),
   GITHUB_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ISSUES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
@@ -70,6 +71,8 @@ export type Config = {
   jobPollSeconds: number;
   /** Shared secret of the GitHub webhook; the endpoint refuses every delivery without it. */
   githubWebhookSecret?: string;
+  /** Shared secret of the generic issue-tracker webhook (X-Sundial-Signature). */
+  issuesWebhookSecret?: string;
   /** Connections each node keeps to PostgreSQL (requests wait beyond it). */
   databasePoolSize: number;
   /** Honour X-Forwarded-* (only behind a proxy you run): per-IP rate limits depend on it. */
@@ -99,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
+    issuesWebhookSecret: e.ISSUES_WEBHOOK_SECRET,
   };
 }
 

@@ -372,6 +372,7 @@ export interface EscalationLinksTable {
   url: string;
   kind: 'pull_request' | 'issue';
   pr_key: string | null;
+  issue_key: Generated<string | null>;
   created_at: Generated<Date>;
 }
 

@@ -4,9 +4,10 @@ import { createAgent, createCustomer, createOrganization, technicalRequest } fro
 import { startTestApp, type TestEnv } from '../harness.js';
 
 const SECRET = 'a-very-secret-github-hook';
+const ISSUES_SECRET = 'another-secret-for-issues';
 let env: TestEnv;
 beforeAll(async () => {
-  env = await startTestApp({ GITHUB_WEBHOOK_SECRET: SECRET });
+  env = await startTestApp({ GITHUB_WEBHOOK_SECRET: SECRET, ISSUES_WEBHOOK_SECRET: ISSUES_SECRET });
 });
 afterAll(() => env?.close());
 
@@ -84,5 +85,26 @@ describe('escalation to Sustained Engineering', () => {
     expect(solved.status).toBe(200);
     expect(solved.body.audit.metadata.custom).toMatchObject({ solve_override_reason: 'Customer fixed the LDAP filter themselves' });
     expect((await agent.api.get('/api/v2/escalations?stage=action_plan_created')).body.escalations.map((e: { id: number }) => e.id)).toContain(escalation.id);
+  });
+});
+
+describe('generic signed issue webhook', () => {
+  it('moves escalations linked to a tracker key, and refuses bad signatures', async () => {
+    const customer = await createCustomer(env, await createOrganization(env));
+    const agent = await createAgent(env);
+    const { request } = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api))).body;
+    const { escalation } = (await agent.api.post(`/api/v2/tickets/${request.id}/escalations`, { escalation: { classification: 'bug', summary: 'Search index stalls' } })).body;
+    await agent.api.post(`/api/v2/escalations/${escalation.id}/links`, { link: { url: 'https://mattermost.atlassian.net/browse/MM-70001' } });
+    const send = (payload: object, secret = ISSUES_SECRET) => {
+      const body = JSON.stringify(payload);
+      return env.app.inject({ method: 'POST', url: '/api/v2/integrations/issues/webhook', payload: body, headers: { 'content-type': 'application/json', 'x-sundial-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` } });
+    };
+    expect((await send({ issue: { key: 'MM-70001' }, transition: 'confirmed_product_issue' }, 'not-the-right-secret!!')).statusCode).toBe(401);
+    expect((await agent.api.get(`/api/v2/escalations/${escalation.id}`)).body.escalation.stage).toBe('escalated');
+    expect((await send({ issue: { key: 'MM-70001' }, transition: 'confirmed_product_issue' })).json()).toEqual({ moved: 1 });
+    expect((await send({ issue: { url: 'https://mattermost.atlassian.net/browse/MM-70001' }, transition: 'fix_in_production', fix_version: '10.3.0' })).json()).toEqual({ moved: 1 });
+    expect((await agent.api.get(`/api/v2/escalations/${escalation.id}`)).body.escalation).toMatchObject({ stage: 'fix_in_production', fix_version: '10.3.0', open: false });
+    const bad = await send({ issue: {}, transition: 'sideways' });
+    expect(bad.statusCode).toBe(422);
   });
 });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import type { EscalationsTable } from '../../platform/db-types.js';
@@ -7,8 +7,9 @@ import { AppError } from '../../platform/errors.js';
 import { baseUrl, created, parseBody, parseId, resourceUrl } from '../../platform/http.js';
 import { requireAgent } from '../../permissions/guards.js';
 import { iso } from '../accounts/users.presenter.js';
-import { addLink, escalateTicket, getEscalation, moveEscalation } from './escalations.service.js';
-import { handleGithubEvent, validGithubSignature } from './github.js';
+import { addLink, escalateTicket, getEscalation, issueKey, moveEscalation } from './escalations.service.js';
+import { handleGithubEvent, validSignature } from './github.js';
+import { moveLinkedEscalations } from './linked.js';
 import { STAGES } from './stages.js';
 
 const TEAMS = ['support', 'sustained_engineering', 'product', 'customer_success', 'leadership'] as const;
@@ -29,6 +30,12 @@ const updateBody = z.object({
   }),
 });
 const linkBody = z.object({ link: z.object({ url: z.url({ protocol: /^https?$/ }).max(2000) }) });
+
+const issueEvent = z.object({
+  issue: z.object({ key: z.string().regex(/^[A-Z][A-Z0-9]+-\d+$/, 'must be a tracker key such as MM-61234').optional(), url: z.url().optional() }),
+  transition: z.enum(STAGES.filter((s) => s !== 'escalated') as [string, ...string[]]),
+  fix_version: z.string().trim().min(1).max(50).optional(),
+});
 
 type Escalation = Selectable<EscalationsTable>;
 
@@ -102,25 +109,37 @@ export function registerEscalationRoutes(app: FastifyInstance, ctx: AppContext) 
   });
 
   app.register(async (scoped) => {
-    // The signature covers the exact bytes GitHub sent, so this route keeps the raw body.
+    // Signatures cover the exact bytes sent, so these routes keep the raw body.
     scoped.removeContentTypeParser('application/json');
     scoped.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-    scoped.post('/api/v2/integrations/github/webhook', async (req, reply) => {
-      const secret = ctx.config.githubWebhookSecret;
-      const raw = req.body as Buffer | undefined;
-      const signature = req.headers['x-hub-signature-256'];
-      if (!secret || !raw || !validGithubSignature(secret, raw, typeof signature === 'string' ? signature : undefined)) {
-        return reply.code(401).send({ error: 'InvalidSignature', description: 'Missing or invalid X-Hub-Signature-256' });
-      }
-      let payload: unknown;
-      try {
-        payload = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new AppError('BadRequest', 'The webhook body is not JSON');
-      }
+    const signed = (path: string, secret: () => string | undefined, header: string, handle: (req: FastifyRequest, payload: unknown) => Promise<unknown>) =>
+      scoped.post(path, async (req, reply) => {
+        const raw = req.body as Buffer | undefined;
+        const signature = req.headers[header];
+        const key = secret();
+        if (!key || !raw || !validSignature(key, raw, typeof signature === 'string' ? signature : undefined)) {
+          return reply.code(401).send({ error: 'InvalidSignature', description: `Missing or invalid ${header}` });
+        }
+        let payload: unknown;
+        try {
+          payload = JSON.parse(raw.toString('utf8'));
+        } catch {
+          throw new AppError('BadRequest', 'The webhook body is not JSON');
+        }
+        return handle(req, payload);
+      });
+
+    signed('/api/v2/integrations/github/webhook', () => ctx.config.githubWebhookSecret, 'x-hub-signature-256', async (req, payload) => {
       const event = String(req.headers['x-github-event'] ?? '');
-      if (event === 'ping') return { ok: true };
-      return handleGithubEvent(ctx, event, payload as Parameters<typeof handleGithubEvent>[2]);
+      return event === 'ping' ? { ok: true } : handleGithubEvent(ctx, event, payload as Parameters<typeof handleGithubEvent>[2]);
+    });
+
+    // Any tracker (Jira automation, scripts): {issue:{key}, transition:<stage>, fix_version?}.
+    signed('/api/v2/integrations/issues/webhook', () => ctx.config.issuesWebhookSecret, 'x-sundial-signature', async (_req, payload) => {
+      const body = parseBody(issueEvent, payload);
+      const key = body.issue.key ?? (body.issue.url ? issueKey(body.issue.url) : null);
+      if (!key) throw new AppError('RecordInvalid', 'Record validation errors', { issue: [{ description: 'Issue: give key (e.g. MM-61234) or url', error: 'BlankValue' }] });
+      return { moved: await moveLinkedEscalations(ctx, { issueKeys: [key] }, body.transition as Escalation['stage'], body.fix_version) };
     });
   });
 }

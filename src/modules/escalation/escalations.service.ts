@@ -79,12 +79,18 @@ export function pullRequestKey(url: string): string | null {
   return m ? `${m[1].toLowerCase()}/${m[2].toLowerCase()}#${m[3]}` : null;
 }
 
+/** A tracker key such as MM-61234 at the end of an issue URL (Jira's /browse/KEY and similar). */
+export function issueKey(url: string): string | null {
+  const m = /\/([A-Z][A-Z0-9]+-\d+)\/?(?:[?#].*)?$/.exec(url.trim());
+  return m ? m[1] : null;
+}
+
 export async function addLink(ctx: AppContext, escalationId: number, url: string) {
   await getEscalation(ctx.db, escalationId);
   const key = pullRequestKey(url);
   return ctx.db
     .insertInto('escalation_links')
-    .values({ escalation_id: escalationId, url: url.trim(), kind: key ? 'pull_request' : 'issue', pr_key: key })
+    .values({ escalation_id: escalationId, url: url.trim(), kind: key ? 'pull_request' : 'issue', pr_key: key, issue_key: key ? null : issueKey(url) })
     .onConflict((oc) => oc.columns(['escalation_id', 'url']).doUpdateSet({ url: url.trim() }))
     .returningAll()
     .executeTakeFirstOrThrow();

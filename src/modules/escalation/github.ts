@@ -1,13 +1,11 @@
 import { createHmac } from 'node:crypto';
 import type { AppContext } from '../../platform/context.js';
 import { sameSecret } from '../../platform/secrets.js';
-import { actorFor } from '../accounts/authenticate.js';
 import type { EscalationStage } from '../../platform/db-types.js';
-import { moveEscalation } from './escalations.service.js';
-import { STAGES } from './stages.js';
+import { moveLinkedEscalations } from './linked.js';
 
-/** GitHub signs the exact body bytes: `sha256=` + HMAC-SHA256(secret, body). */
-export function validGithubSignature(secret: string, body: Buffer, header: string | undefined): boolean {
+/** GitHub (and Sundial's generic webhook) sign the exact body bytes: `sha256=` + HMAC-SHA256(secret, body). */
+export function validSignature(secret: string, body: Buffer, header: string | undefined): boolean {
   if (!header) return false;
   const expected = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
   return sameSecret(header, expected);
@@ -42,24 +40,6 @@ export async function handleGithubEvent(ctx: AppContext, event: string, payload:
     targets = [{ prKeys: [...numbers].map((n) => `${repo}#${n}`), stage: 'fix_in_production', fixVersion: version }];
   }
   let moved = 0;
-  for (const t of targets) {
-    if (!t.prKeys.length) continue;
-    const escalations = await ctx.db
-      .selectFrom('escalations')
-      .innerJoin('escalation_links', 'escalation_links.escalation_id', 'escalations.id')
-      .select(['escalations.id', 'escalations.stage', 'escalations.created_by'])
-      .distinct()
-      .where('escalation_links.pr_key', 'in', t.prKeys)
-      .where('escalations.closed_at', 'is', null)
-      .execute();
-    for (const e of escalations) {
-      if (STAGES.indexOf(e.stage) >= STAGES.indexOf(t.stage)) continue;
-      // The update is posted in the name of the agent who escalated: the customer knows them.
-      const actor = await actorFor(ctx.db, e.created_by, 'api_token');
-      if (!actor) continue;
-      await moveEscalation(ctx, { actor, escalationId: e.id, stage: t.stage, fixVersion: t.fixVersion });
-      moved++;
-    }
-  }
+  for (const t of targets) moved += await moveLinkedEscalations(ctx, { prKeys: t.prKeys }, t.stage, t.fixVersion);
   return { moved };
 }
