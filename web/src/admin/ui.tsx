@@ -36,31 +36,43 @@ export function AdminModal(props: ModalProps) {
   return <Modal centered closeButtonProps={{ 'aria-label': 'Close' }} {...props} />;
 }
 
-interface ConfirmProps {
-  opened: boolean;
-  title: string;
-  children: ReactNode;
-  confirmLabel: string;
-  loading?: boolean;
-  error?: string | null;
-  onConfirm: () => void;
+/** The mutation a confirmation runs on its target (a TanStack mutation fits). */
+interface ConfirmAction<T> {
+  isPending: boolean;
+  error: unknown;
+  mutate: (target: T) => void;
+  reset: () => void;
+}
+
+interface ConfirmProps<T> {
+  /** What the action applies to; the modal is open while it is set. */
+  target: T | null;
+  action: ConfirmAction<T>;
+  /** Clears the target; the action's error is reset with it. */
   onClose: () => void;
+  title: string;
+  confirmLabel: string;
+  children: ReactNode;
 }
 
 /** Destructive actions always pass through this: the consequence in words, then an explicit red button. */
-export function ConfirmModal({ opened, title, children, confirmLabel, loading, error, onConfirm, onClose }: ConfirmProps) {
+export function ConfirmModal<T>({ target, action, onClose, title, confirmLabel, children }: ConfirmProps<T>) {
+  const close = () => {
+    onClose();
+    action.reset();
+  };
   return (
-    <AdminModal opened={opened} onClose={onClose} title={title}>
+    <AdminModal opened={target !== null} onClose={close} title={title}>
       <Stack>
         <Text size="sm" component="div">
           {children}
         </Text>
-        <FormError message={error} />
+        <FormError message={action.error ? errorMessage(action.error) : null} />
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
+          <Button variant="default" onClick={close}>
             Cancel
           </Button>
-          <Button color="red" loading={loading} onClick={onConfirm}>
+          <Button color="red" loading={action.isPending} onClick={() => target !== null && action.mutate(target)}>
             {confirmLabel}
           </Button>
         </Group>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { del } from '../../api/client';
 import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
 import { fetchAll, keys, type Group, type Membership } from '../api';
-import { errorMessage, useAdminMutation } from '../hooks';
+import { useAdminMutation } from '../hooks';
 import { ConfirmModal, PageHeader } from '../ui';
 import { GroupModal } from './GroupModal';
 import { MembersModal } from './MembersModal';
@@ -82,18 +82,7 @@ export function GroupsPage() {
       )}
       {editing && <GroupModal group={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       {members && <MembersModal group={members} onClose={() => setMembers(null)} />}
-      <ConfirmModal
-        opened={!!deleting}
-        title={`Delete ${deleting?.name ?? ''}?`}
-        confirmLabel="Delete group"
-        loading={remove.isPending}
-        error={remove.error ? errorMessage(remove.error) : null}
-        onConfirm={() => deleting && remove.mutate(deleting)}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-      >
+      <ConfirmModal target={deleting} action={remove} onClose={() => setDeleting(null)} title={`Delete ${deleting?.name ?? ''}?`} confirmLabel="Delete group">
         Its members are removed from it. Tickets assigned to the group keep their history.
       </ConfirmModal>
     </Stack>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { del } from '../../api/client';
 import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
 import { fetchPage, keys, PER_PAGE, type Organization, type Plan } from '../api';
-import { errorMessage, useAdminMutation } from '../hooks';
+import { useAdminMutation } from '../hooks';
 import { ConfirmModal, PageHeader, Pager } from '../ui';
 import { OrganizationModal, PLAN_LABEL } from './OrganizationModal';
 import { SHARING, sharingOf } from './sharing';
@@ -94,18 +94,7 @@ export function OrganizationsPage() {
         </>
       )}
       {editing && <OrganizationModal organization={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
-      <ConfirmModal
-        opened={!!deleting}
-        title={`Delete ${deleting?.name ?? ''}?`}
-        confirmLabel="Delete organization"
-        loading={remove.isPending}
-        error={remove.error ? errorMessage(remove.error) : null}
-        onConfirm={() => deleting && remove.mutate(deleting)}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-      >
+      <ConfirmModal target={deleting} action={remove} onClose={() => setDeleting(null)} title={`Delete ${deleting?.name ?? ''}?`} confirmLabel="Delete organization">
         Its members stay but no longer belong to any organization, so they lose its support plan and ticket sharing. Their tickets are kept.
       </ConfirmModal>
     </Stack>

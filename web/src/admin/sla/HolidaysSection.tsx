@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { del, post } from '../../api/client';
 import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
-import { useAdminMutation, errorMessage } from '../hooks';
+import { useAdminMutation } from '../hooks';
 import { ConfirmModal, FormError, splitApiError } from '../ui';
 import { fetchHolidays, fetchSchedules, formatDates, slaKeys, type Holiday, type Schedule } from './model';
 
@@ -79,18 +79,7 @@ function ScheduleHolidays({ schedule }: { schedule: Schedule }) {
           </Table.Tbody>
         </Table>
       )}
-      <ConfirmModal
-        opened={!!deleting}
-        title={`Delete ${deleting?.name ?? 'holiday'}?`}
-        confirmLabel="Delete holiday"
-        loading={remove.isPending}
-        error={remove.error ? errorMessage(remove.error) : null}
-        onConfirm={() => deleting && remove.mutate(deleting)}
-        onClose={() => {
-          setDeleting(null);
-          remove.reset();
-        }}
-      >
+      <ConfirmModal target={deleting} action={remove} onClose={() => setDeleting(null)} title={`Delete ${deleting?.name ?? 'holiday'}?`} confirmLabel="Delete holiday">
         Business-hours targets will run on {deleting ? formatDates(deleting.start_date, deleting.end_date) : 'these days'} again.
       </ConfirmModal>
     </Stack>

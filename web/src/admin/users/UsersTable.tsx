@@ -5,7 +5,7 @@ import { del } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
 import { fetchPage, keys, PER_PAGE, type User } from '../api';
-import { errorMessage, useAdminMutation, useAllOrganizations } from '../hooks';
+import { useAdminMutation, useAllOrganizations } from '../hooks';
 import { ConfirmModal, Pager } from '../ui';
 import { EditUserModal } from './EditUserModal';
 import { formatLogin, REGION_LABEL, ROLE_LABEL, statusOf } from './labels';
@@ -98,18 +98,7 @@ export function UsersTable({ kind, path }: { kind: 'staff' | 'customers'; path: 
       </Table.ScrollContainer>
       <Pager page={page} count={count} perPage={PER_PAGE} hasNext={hasNext} onChange={setPage} />
       {editing && <EditUserModal user={editing} onClose={() => setEditing(null)} />}
-      <ConfirmModal
-        opened={!!deactivating}
-        title={`Deactivate ${deactivating?.name ?? ''}?`}
-        confirmLabel="Deactivate"
-        loading={deactivate.isPending}
-        error={deactivate.error ? errorMessage(deactivate.error) : null}
-        onConfirm={() => deactivating && deactivate.mutate(deactivating)}
-        onClose={() => {
-          setDeactivating(null);
-          deactivate.reset();
-        }}
-      >
+      <ConfirmModal target={deactivating} action={deactivate} onClose={() => setDeactivating(null)} title={`Deactivate ${deactivating?.name ?? ''}?`} confirmLabel="Deactivate">
         {deactivating?.name} ({deactivating?.email}) will be signed out everywhere and can no longer sign in or use API tokens. Their tickets and comments stay.
       </ConfirmModal>
     </>
