@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { FileBlobStore } from './platform/blob-store.js';
+import { systemClock, type Clock } from './platform/clock.js';
 import type { AppContext } from './platform/context.js';
 import { createDb, type Db } from './platform/db.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.js';
@@ -75,7 +76,7 @@ export interface RunningSundial {
 }
 
 /** Boots one stateless node: database, migrations, job queue, workers, HTTP. */
-export async function startSundial(config: Config, options: { logger?: boolean; listen?: boolean; workers?: boolean } = {}): Promise<RunningSundial> {
+export async function startSundial(config: Config, options: { logger?: boolean; listen?: boolean; workers?: boolean; clock?: Clock } = {}): Promise<RunningSundial> {
   const log = (m: string) => options.logger !== false && console.log(m);
   const database = await openDatabase(config, { log });
   let jobs: JobQueue | null = null;
@@ -86,7 +87,7 @@ export async function startSundial(config: Config, options: { logger?: boolean; 
   try {
     jobs = await JobQueue.start(database.url, config.jobPollSeconds);
     await live.start();
-    ctx = { config, db: database.db, jobs, live, blobs: new FileBlobStore(join(config.dataDir, 'attachments')) };
+    ctx = { config, db: database.db, jobs, live, clock: options.clock ?? systemClock, blobs: new FileBlobStore(join(config.dataDir, 'attachments')) };
     if (options.workers !== false) await startWorkers(ctx, createMailTransport(config.smtpUrl, config.dataDir));
     app = await buildApp(ctx, { logger: options.logger === false ? false : { level: config.logLevel }, trustProxy: config.trustProxy });
     if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });

@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { loadConfig, type Config } from '../src/config.js';
 import { startSundial, type RunningSundial } from '../src/server.js';
 import { MailCatcher } from './mail-catcher.js';
+import type { Clock } from '../src/platform/clock.js';
 
 export interface TestEnv extends RunningSundial {
   mail: MailCatcher;
@@ -35,7 +36,7 @@ export async function createTestDatabase(): Promise<string> {
  * A complete Sundial node for one test file: its own database, data directory and SMTP catcher,
  * real job workers. `env` overrides configuration (for example AUTO_CLOSE_AFTER).
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { listen?: boolean; databaseUrl?: string } = {}): Promise<TestEnv> {
+export async function startTestApp(env: Record<string, string> = {}, options: { listen?: boolean; databaseUrl?: string; clock?: Clock } = {}): Promise<TestEnv> {
   // Passing another node's databaseUrl makes a second node of the same deployment.
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const mail = await new MailCatcher().start();
@@ -51,7 +52,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     HOST: '127.0.0.1',
     ...env,
   });
-  const node = await startSundial(config, { logger: false, listen: options.listen ?? false });
+  const node = await startSundial(config, { logger: false, listen: options.listen ?? false, clock: options.clock });
   return {
     ...node,
     mail,

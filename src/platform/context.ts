@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { BlobStore } from './blob-store.js';
+import type { Clock } from './clock.js';
 import type { Db } from './db.js';
 import type { JobQueue } from './jobs.js';
 import type { LiveHub } from './live.js';
@@ -11,6 +12,7 @@ export interface AppContext {
   jobs: JobQueue;
   blobs: BlobStore;
   live: LiveHub;
+  clock: Clock;
 }
 
 /** Host used in Message-IDs and mail links. */

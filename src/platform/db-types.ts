@@ -58,7 +58,9 @@ export interface UsersTable {
   active: Generated<boolean>;
   suspended: Generated<boolean>;
   time_zone: string | null;
-  region: 'amer' | 'emea' | 'apac' | null;
+  region_id: NullableRef;
+  away: Generated<boolean>;
+  last_routed_at: NullableStamp;
   default_group_id: NullableRef;
   ticket_restriction: 'requested' | 'organization' | null;
   external_id: string | null;
@@ -376,6 +378,124 @@ export interface EscalationLinksTable {
   created_at: Generated<Date>;
 }
 
+export interface RegionsTable {
+  id: Id;
+  name: string;
+  /** Minutes after midnight UTC. */
+  shift_start: number;
+  shift_end: number;
+  shift_days: Generated<number[]>;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: Json<unknown>;
+  updated_at: Generated<Date>;
+}
+
+export interface RoutingQueueTable {
+  ticket_id: number;
+  urgent: boolean;
+  queued_at: Generated<Date>;
+}
+
+export interface HandoverItem {
+  ticket_id: number;
+  subject: string;
+  priority: string | null;
+  status: string;
+  assignee_id: number | null;
+  reasons: ('urgent_high' | 'customer_waiting' | 'sla_due_soon' | 'unassigned')[];
+  due_at: string | null;
+}
+
+export interface HandoversTable {
+  id: Id;
+  from_region_id: number;
+  to_region_id: number | null;
+  shift_ended_at: Date;
+  items: Json<HandoverItem[]>;
+  reassigned: Json<{ ticket_id: number; from_assignee_id: number | null; to_assignee_id: number }[]>;
+  notes: Generated<string>;
+  created_at: Generated<Date>;
+  acknowledged_at: NullableStamp;
+  acknowledged_by: NullableRef;
+}
+
+export interface OnCallSchedulesTable {
+  id: Id;
+  name: string;
+  time_zone: Generated<string>;
+  rotation_start: Date;
+  rotation_hours: Generated<number>;
+  participant_ids: Generated<number[]>;
+  paging: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface OnCallOverridesTable {
+  id: Id;
+  schedule_id: number;
+  role: 'primary' | 'backup';
+  user_id: number;
+  starts_at: Date;
+  ends_at: Date;
+  created_at: Generated<Date>;
+}
+
+export type PagingKind = 'mattermost' | 'slack' | 'pagerduty' | 'email';
+
+export interface PagingTargetsTable {
+  id: Id;
+  name: string;
+  kind: PagingKind;
+  url: string | null;
+  routing_key: string | null;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface PagesTable {
+  id: Id;
+  ticket_id: number;
+  schedule_id: NullableRef;
+  reason: 'created' | 'priority_raised' | 'first_reply_75';
+  level: Generated<'primary' | 'backup'>;
+  user_id: NullableRef;
+  status: Generated<'open' | 'acknowledged' | 'resolved'>;
+  sends: Generated<number>;
+  next_send_at: Date;
+  escalate_at: Date;
+  ack_token_hash: Buffer;
+  created_at: ColumnType<Date, Date | undefined, Date>;
+  acknowledged_at: NullableStamp;
+  acknowledged_by: NullableRef;
+  acknowledged_via: string | null;
+  resolved_at: NullableStamp;
+  resolved_reason: string | null;
+}
+
+export interface PageDeliveriesTable {
+  id: Id;
+  page_id: number;
+  target_id: number;
+  send_no: number;
+  event: Generated<'trigger' | 'acknowledge' | 'resolve'>;
+  level: string;
+  user_id: NullableRef;
+  status: Generated<'queued' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  response_status: number | null;
+  error: string | null;
+  created_at: Generated<Date>;
+  sent_at: NullableStamp;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   groups: GroupsTable;
@@ -406,6 +526,15 @@ export interface Database {
   sla_warnings: SlaWarningsTable;
   escalations: EscalationsTable;
   escalation_links: EscalationLinksTable;
+  regions: RegionsTable;
+  settings: SettingsTable;
+  routing_queue: RoutingQueueTable;
+  handovers: HandoversTable;
+  on_call_schedules: OnCallSchedulesTable;
+  on_call_overrides: OnCallOverridesTable;
+  paging_targets: PagingTargetsTable;
+  pages: PagesTable;
+  page_deliveries: PageDeliveriesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -8,6 +8,10 @@ export interface JobPayloads {
   'tickets.auto-close': { ticketId: number };
   'tickets.auto-close-sweep': Record<string, never>;
   'sla.breach-check': { ticketId: number };
+  'paging.deliver': { deliveryId: number };
+  'paging.tick': Record<string, never>;
+  'routing.route': { ticketId: number };
+  'routing.tick': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -25,6 +29,11 @@ const queues: Record<JobName, PgBoss.Queue> = {
   'tickets.auto-close': { name: 'tickets.auto-close', retryLimit: 5, retryDelay: 10, retryBackoff: true },
   'tickets.auto-close-sweep': { name: 'tickets.auto-close-sweep', policy: 'singleton', retryLimit: 0 },
   'sla.breach-check': { name: 'sla.breach-check', retryLimit: 10, retryDelay: 5, retryBackoff: true },
+  // A page that cannot be delivered keeps trying for about an hour (5 s doubling), then fails visibly.
+  'paging.deliver': { name: 'paging.deliver', retryLimit: 10, retryDelay: 5, retryBackoff: true },
+  'paging.tick': { name: 'paging.tick', policy: 'singleton', retryLimit: 0 },
+  'routing.route': { name: 'routing.route', retryLimit: 5, retryDelay: 5, retryBackoff: true },
+  'routing.tick': { name: 'routing.tick', policy: 'singleton', retryLimit: 0 },
 };
 
 /** The durable queue (pg-boss on Sundial's own database): exactly one node runs each job. */

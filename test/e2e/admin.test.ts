@@ -86,7 +86,8 @@ describe('admin area', () => {
     await notification(page, `An invitation email was sent to ${email}`).waitFor();
     const row = page.getByRole('table', { name: 'Staff' }).getByRole('row', { name: new RegExp(email) });
     await expect(row.textContent()).resolves.toMatch(/Nadia Newagent.*Agent.*EMEA.*Not verified/);
-    expect(await env.ctx.db.selectFrom('users').select(['role', 'region']).where('email', '=', email).executeTakeFirstOrThrow()).toEqual({ role: 'agent', region: 'emea' });
+    const emea = await env.ctx.db.selectFrom('regions').select('id').where('name', '=', 'EMEA').executeTakeFirstOrThrow();
+    expect(await env.ctx.db.selectFrom('users').select(['role', 'region_id']).where('email', '=', email).executeTakeFirstOrThrow()).toEqual({ role: 'agent', region_id: emea.id });
     await env.mail.waitFor((m) => m.to.includes(email) && /invited/i.test(m.subject));
 
     // A duplicate address is refused next to the field, not in a generic error.

@@ -162,9 +162,13 @@ describe('API authentication and user administration', () => {
     expect((await admin.api.post(`/api/v2/users/${agent.user.id}/password`, { password: 'admin-set-password' })).status).toBe(200);
     expect((await Api.basicPassword(env.app, agent.user.email, 'admin-set-password').get('/api/v2/users/me')).body.user.id).toBe(agent.user.id);
 
-    const staff = await admin.api.post('/api/v2/users.json', { user: { name: 'New Agent', email: `na.${uniq()}@sundial-staff.test`, role: 'agent', region: 'emea' } });
+    const emea = await env.ctx.db.selectFrom('regions').select('id').where('name', '=', 'EMEA').executeTakeFirstOrThrow();
+    const staff = await admin.api.post('/api/v2/users.json', { user: { name: 'New Agent', email: `na.${uniq()}@sundial-staff.test`, role: 'agent', region_id: emea.id } });
     expect(staff.status).toBe(201);
-    expect(staff.body.user).toMatchObject({ role: 'agent', region: 'emea' });
+    expect(staff.body.user).toMatchObject({ role: 'agent', region_id: emea.id, away: false });
+    const noRegion = await admin.api.post('/api/v2/users.json', { user: { name: 'Lost Agent', email: `la.${uniq()}@sundial-staff.test`, role: 'agent', region_id: 999999 } });
+    expect(noRegion.status).toBe(422);
+    expect(noRegion.body.details.region_id[0].description).toBe('Region: 999999 does not exist');
     const dup = await admin.api.post('/api/v2/users.json', { user: { name: 'Again', email: staff.body.user.email.toUpperCase() } });
     expect(dup.status).toBe(422);
     expect(dup.body.details.email[0].error).toBe('DuplicateValue');

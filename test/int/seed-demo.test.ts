@@ -44,10 +44,10 @@ describe('seed-demo', () => {
     expect(new Set(orgs.map((o) => o.time_zone)).size).toBe(3);
     expect(orgs.every((o) => o.domain_names.length > 0)).toBe(true);
 
-    const users = await db.selectFrom('users').select(['id', 'role', 'region', 'organization_id', 'verified']).execute();
+    const users = await db.selectFrom('users').select(['id', 'role', 'region_id', 'organization_id', 'verified']).execute();
     expect(users.some((u) => u.role === 'admin')).toBe(false);
     expect(users.every((u) => u.verified)).toBe(true);
-    expect(new Set(users.filter((u) => u.role === 'agent').map((u) => u.region))).toEqual(new Set(['amer', 'emea', 'apac']));
+    expect(new Set(users.filter((u) => u.role === 'agent').map((u) => u.region_id))).toEqual(new Set((await db.selectFrom('regions').select('id').execute()).map((r) => r.id)));
     for (const org of orgs) expect(users.filter((u) => u.role === 'end-user' && u.organization_id === org.id).length).toBeGreaterThanOrEqual(3);
     const members = await db.selectFrom('group_memberships').innerJoin('groups', 'groups.id', 'group_memberships.group_id').select(['groups.key', 'group_memberships.user_id']).execute();
     const inGroup = (key: string) => members.filter((m) => m.key === key).length;

@@ -44,7 +44,8 @@ export function presentUser(base: string, u: User, full = true) {
     default_group_id: u.default_group_id,
     report_csv: u.role === 'admin',
     chat_only: false,
-    region: u.region,
+    region_id: u.region_id,
+    away: u.away,
     user_fields: {},
   };
 }

@@ -13,13 +13,14 @@ import { createUser, deactivateUser, getUser, setPassword, updateUser, type User
 import { inviteUser } from './portal.service.js';
 
 const role = z.enum(['end-user', 'agent', 'admin']);
-const region = z.enum(['amer', 'emea', 'apac']).nullable();
 const tags = z.array(z.string().trim().min(1).max(80)).max(100);
 
 const userFields = {
   role: role.optional(),
   organization_id: idField.nullable().optional(),
-  region: region.optional(),
+  region_id: idField.nullable().optional(),
+  /** Agents set themselves away; routing skips them. */
+  away: z.boolean().optional(),
   time_zone: timeZoneField.nullable().optional(),
   iana_time_zone: timeZoneField.nullable().optional(),
   external_id: z.string().max(255).nullable().optional(),
@@ -43,7 +44,8 @@ const toChanges = (u: UserFieldsInput): UserChanges => ({
   name: u.name,
   role: u.role,
   organizationId: u.organization_id,
-  region: u.region,
+  regionId: u.region_id,
+  away: u.away,
   timeZone: u.iana_time_zone ?? u.time_zone,
   externalId: u.external_id,
   phone: u.phone,
@@ -116,7 +118,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext) {
     const self = actor.user.id === id;
     if (!isAdmin(actor)) {
       if (!self && !isAgent(actor)) throw notFound();
-      const onlyProfile = Object.keys(input).every((k) => ['name', 'time_zone', 'iana_time_zone', 'phone'].includes(k));
+      const onlyProfile = Object.keys(input).every((k) => ['name', 'time_zone', 'iana_time_zone', 'phone', ...(isAgent(actor) ? ['away'] : [])].includes(k));
       const agentOnCustomer = isAgent(actor) && !self && (await getUser(ctx.db, id)).role === 'end-user' && !input.role && input.suspended === undefined && input.active === undefined;
       if (!(self && onlyProfile) && !agentOnCustomer) throw new AppError('Forbidden', 'Only administrators can change roles, organizations and account state');
     }

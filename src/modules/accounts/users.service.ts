@@ -33,7 +33,8 @@ interface UserFields {
   role?: Role;
   verified?: boolean;
   organizationId?: number | null;
-  region?: User['region'];
+  regionId?: number | null;
+  away?: boolean;
   timeZone?: string | null;
   externalId?: string | null;
   phone?: string | null;
@@ -56,6 +57,7 @@ export async function createUser(db: Executor, input: NewUser): Promise<User> {
   }
   const organizationId = input.organizationId !== undefined ? input.organizationId : await organizationIdForEmail(db, input.email);
   if (organizationId !== null) await assertOrganizationExists(db, organizationId);
+  await assertRegionExists(db, input.regionId);
   const user = await db
     .insertInto('users')
     .values({
@@ -65,7 +67,8 @@ export async function createUser(db: Executor, input: NewUser): Promise<User> {
       password_hash: input.password ? await hashPassword(input.password) : null,
       verified: input.verified ?? false,
       organization_id: organizationId,
-      region: input.region ?? null,
+      region_id: input.regionId ?? null,
+      away: input.away ?? false,
       time_zone: input.timeZone ?? null,
       external_id: input.externalId ?? null,
       phone: input.phone ?? null,
@@ -101,6 +104,12 @@ async function assertOrganizationExists(db: Executor, id: number) {
   if (!org) throw invalid('organization_id', `Organization: ${id} does not exist`);
 }
 
+async function assertRegionExists(db: Executor, id: number | null | undefined) {
+  if (id === null || id === undefined) return;
+  const region = await db.selectFrom('regions').select('id').where('id', '=', id).executeTakeFirst();
+  if (!region) throw invalid('region_id', `Region: ${id} does not exist`);
+}
+
 /**
  * The account behind an email used as requester or CC: existing, or a new unverified end user with no
  * password (they verify by "forgot password", as Zendesk's end users do).
@@ -130,13 +139,15 @@ export async function updateUser(ctx: AppContext, { userId, changes }: { userId:
     const user = await tx.selectFrom('users').selectAll().where('id', '=', userId).forUpdate().executeTakeFirst();
     if (!user) throw notFound();
     if (changes.organizationId !== undefined && changes.organizationId !== null) await assertOrganizationExists(tx, changes.organizationId);
+    await assertRegionExists(tx, changes.regionId);
     const updated = await tx
       .updateTable('users')
       .set({
         name: changes.name,
         role: changes.role,
         organization_id: changes.organizationId,
-        region: changes.region,
+        region_id: changes.regionId,
+        away: changes.away,
         time_zone: changes.timeZone,
         external_id: changes.externalId,
         phone: changes.phone,

@@ -169,7 +169,7 @@ function randomSource(seed: number) {
 }
 type Random = ReturnType<typeof randomSource>;
 
-type Agent = User & { team: Team };
+type Agent = User & { team: Team; region: Region };
 interface Org { id: number; name: string; plan: Plan; region: Region; customers: User[] }
 interface Desk { orgs: Org[]; agents: Agent[]; forms: Record<FormKind, FormWithFields>; groups: Record<FormKind, number> }
 
@@ -219,11 +219,12 @@ async function createPeople(tx: Tx): Promise<Desk> {
     for (const name of o.customers) customers.push(await user(name, emailOf(name, o.domain), { organizationId: id, timeZone: o.timeZone }));
     orgs.push({ id, name: o.name, plan: o.plan, region: o.region, customers });
   }
+  const regionIds = new Map((await tx.selectFrom('regions').select(['id', 'name']).execute()).map((r) => [r.name.toLowerCase(), r.id]));
   const agents: Agent[] = [];
   for (const a of AGENTS) {
-    const agent = await user(a.name, emailOf(a.name, STAFF_DOMAIN), { role: 'agent', organizationId: null, region: a.region, timeZone: a.timeZone });
+    const agent = await user(a.name, emailOf(a.name, STAFF_DOMAIN), { role: 'agent', organizationId: null, regionId: regionIds.get(a.region) ?? null, timeZone: a.timeZone });
     await setMemberships(tx, agent.id, a.team === 'sales' ? [groups.sales] : a.team === 'engineering' ? [groups.engineering, groups.technical] : [groups.technical]);
-    agents.push({ ...agent, team: a.team });
+    agents.push({ ...agent, team: a.team, region: a.region });
   }
   const formOf = async (kind: FormKind) => (await loadForm(tx, (await tx.selectFrom('ticket_forms').select('id').where('kind', '=', kind).executeTakeFirstOrThrow()).id))!;
   const forms = { technical: await formOf('technical'), sales: await formOf('sales') };
@@ -384,7 +385,7 @@ function summary(desk: Desk, drafts: Draft[]): string {
   const count = <T>(xs: T[], key: (x: T) => string) => xs.reduce((m, x) => m.set(key(x), (m.get(key(x)) ?? 0) + 1), new Map<string, number>());
   const statuses = count(drafts, (d) => d.row.status);
   const forms = count(drafts, (d) => d.kind);
-  const regions = count(desk.agents, (a) => a.region!);
+  const regions = count(desk.agents, (a) => a.region);
   const comments = drafts.flatMap((d) => d.audits.filter((a) => a.comment).map((a) => a.comment!));
   return [
     'Demo data created:',

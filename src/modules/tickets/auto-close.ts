@@ -6,6 +6,7 @@ import { AuditWriter } from './audit-writer.js';
 import { notifyTicketEvent } from './notifications.js';
 import { nextUpdatedAt } from './tickets.repository.js';
 import { refreshTicketSla } from '../sla/engine.js';
+import { runTicketWriteHooks } from './write-hooks.js';
 
 /** Enqueued in the transaction that solves the ticket; the job re-checks everything when it runs. */
 export async function scheduleAutoClose(tx: Executor, ctx: AppContext, ticket: Ticket): Promise<void> {
@@ -34,6 +35,7 @@ export async function autoCloseTicket(ctx: AppContext, ticketId: number): Promis
     audit.change('status', 'solved', 'closed');
     await audit.flush(tx, auditId);
     await refreshTicketSla(tx, ctx, ticket.id, auditId);
+    await runTicketWriteHooks(tx, ctx, { before: ticket, after: closed, auditId });
     await notifyTicketEvent(tx, ctx, closed, { kind: 'closed' });
     return true;
   });

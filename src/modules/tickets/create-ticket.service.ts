@@ -17,6 +17,7 @@ import { applyCcChanges, checkAssignee, checkComment, checkGroup, checkOrganizat
 import { loadTicketRelations } from './tickets.repository.js';
 import { scheduleAutoClose } from './auto-close.js';
 import { refreshTicketSla } from '../sla/engine.js';
+import { runTicketWriteHooks } from './write-hooks.js';
 
 const PRIVILEGED: (keyof NewTicketInput)[] = ['status', 'assigneeId', 'assigneeEmail', 'groupId', 'organizationId', 'doNotClose', 'tags', 'externalId', 'type', 'requesterId', 'requester'];
 
@@ -136,6 +137,7 @@ export async function createTicket(ctx: AppContext, { actor, input }: { actor: A
     await applyCcChanges(tx, ticket, ccs, audit);
     await audit.flush(tx, auditId);
     await refreshTicketSla(tx, ctx, ticket.id, auditId);
+    await runTicketWriteHooks(tx, ctx, { before: null, after: ticket, auditId });
     await afterCreate(tx, ctx, ticket, form);
     return { ticket, auditId };
   });

@@ -10,6 +10,7 @@ import { canCommentOnTicket, canSeeTicket } from '../../permissions/tickets.js';
 import { AuditWriter } from './audit-writer.js';
 import { scheduleAutoClose } from './auto-close.js';
 import { refreshTicketSla } from '../sla/engine.js';
+import { runTicketWriteHooks } from './write-hooks.js';
 import { createTicket } from './create-ticket.service.js';
 import { checkFieldValues, type CustomValues } from './field-values.js';
 import { loadForm } from './forms.repository.js';
@@ -157,6 +158,7 @@ export async function updateTicket(
     // internal notes and field edits skip the replay (breaches still arrive through their job).
     const movesClocks = written?.public || updated.status !== ticket.status || updated.priority !== ticket.priority || updated.organization_id !== ticket.organization_id;
     if (movesClocks) await refreshTicketSla(tx, ctx, ticket.id, auditId);
+    await runTicketWriteHooks(tx, ctx, { before: ticket, after: updated, auditId });
 
     if (written?.public && !written.authorIsEndUser) await notifyTicketEvent(tx, ctx, updated, { kind: 'public-reply', body: written.body, html: written.html, author });
     if (written?.authorIsEndUser) await notifyTicketEvent(tx, ctx, updated, { kind: 'customer-reply', body: written.body, author });
