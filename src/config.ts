@@ -55,6 +55,9 @@ const schema = z.object({
   ISSUES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  PAGE_REPEAT_AFTER: duration('PAGE_REPEAT_AFTER', '15m'),
+  PAGE_ESCALATE_AFTER: duration('PAGE_ESCALATE_AFTER', '30m'),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
 export type Config = {
@@ -77,6 +80,12 @@ export type Config = {
   databasePoolSize: number;
   /** Honour X-Forwarded-* (only behind a proxy you run): per-IP rate limits depend on it. */
   trustProxy: boolean;
+  /** An unacknowledged page is sent again after this long. */
+  pageRepeatAfterMs: number;
+  /** An unacknowledged page goes to the backup after this long. */
+  pageEscalateAfterMs: number;
+  /** Let outbound webhooks reach loopback and private networks (tests, on-premises receivers). */
+  webhookAllowPrivate: boolean;
 };
 
 /** Reads the environment once; throws with every problem listed so the operator can fix them at once. */
@@ -103,6 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
     issuesWebhookSecret: e.ISSUES_WEBHOOK_SECRET,
+    pageRepeatAfterMs: e.PAGE_REPEAT_AFTER,
+    pageEscalateAfterMs: e.PAGE_ESCALATE_AFTER,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
   };
 }
 

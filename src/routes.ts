@@ -17,6 +17,8 @@ import { registerSlaPolicyRoutes } from './modules/sla/policies.routes.js';
 import { registerSlaExportRoutes, registerSlaTicketRoutes, registerSlaWarningRoutes } from './modules/sla/sla.routes.js';
 import { registerScheduleRoutes } from './modules/sla/schedules.routes.js';
 import { registerEscalationRoutes } from './modules/escalation/escalations.routes.js';
+import { registerOnCallRoutes } from './modules/paging/on-call.routes.js';
+import { registerPagingRoutes } from './modules/paging/paging.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   const routes = collectRoutes(app);
@@ -36,6 +38,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerSlaWarningRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
   registerEscalationRoutes(app, ctx);
+  registerOnCallRoutes(app, ctx);
+  registerPagingRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);
   await registerWebRoutes(app);

@@ -95,6 +95,7 @@ CREATE TABLE paging_targets (
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
 
+-- Acknowledge links carry an HMAC of the page id (settings.signing_key), so nothing secret is stored per page.
 CREATE TABLE pages (
   id              bigserial PRIMARY KEY,
   ticket_id       bigint NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
@@ -106,7 +107,6 @@ CREATE TABLE pages (
   sends           int NOT NULL DEFAULT 0,
   next_send_at    timestamptz NOT NULL,
   escalate_at     timestamptz NOT NULL,
-  ack_token_hash  bytea NOT NULL UNIQUE,
   created_at      timestamptz NOT NULL DEFAULT now(),
   acknowledged_at timestamptz,
   acknowledged_by bigint REFERENCES users(id) ON DELETE SET NULL,

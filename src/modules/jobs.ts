@@ -4,6 +4,8 @@ import { pruneRateLimits } from '../platform/rate-limit.js';
 import { deliverMail } from './mail/outbox.js';
 import { autoCloseTicket, sweepSolvedTickets } from './tickets/auto-close.js';
 import { checkBreach } from './sla/engine.js';
+import { deliverPage } from './paging/delivery.js';
+import { runPagingTick } from './paging/pages.js';
 
 /** Registers every background worker on this node; pg-boss hands each job to exactly one node. */
 export async function startWorkers(ctx: AppContext, transport: MailTransport): Promise<void> {
@@ -15,4 +17,7 @@ export async function startWorkers(ctx: AppContext, transport: MailTransport): P
     await pruneRateLimits(ctx.db);
   });
   await ctx.jobs.schedule('tickets.auto-close-sweep', '* * * * *');
+  await ctx.jobs.work('paging.deliver', ({ deliveryId }) => deliverPage(ctx, deliveryId));
+  await ctx.jobs.work('paging.tick', async () => void (await runPagingTick(ctx)));
+  await ctx.jobs.schedule('paging.tick', '* * * * *');
 }

@@ -471,7 +471,6 @@ export interface PagesTable {
   sends: Generated<number>;
   next_send_at: Date;
   escalate_at: Date;
-  ack_token_hash: Buffer;
   created_at: ColumnType<Date, Date | undefined, Date>;
   acknowledged_at: NullableStamp;
   acknowledged_by: NullableRef;

@@ -4,6 +4,8 @@ import type { Database } from './db-types.js';
 
 // int8 ids and counts fit in a double (< 2^53), as Zendesk's own ids do; numeric stays a string.
 pg.types.setTypeParser(20, (v) => Number(v));
+// bigint[] (lists of ids) likewise; pg hands arrays as '{1,2,3}' text.
+pg.types.setTypeParser(1016 as never, (v) => (v === '{}' ? [] : v.slice(1, -1).split(',').map(Number)));
 // Calendar dates stay 'YYYY-MM-DD' strings: a Date would shift them by the process time zone.
 pg.types.setTypeParser(1082, (v) => v);
 

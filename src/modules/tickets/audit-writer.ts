@@ -2,7 +2,8 @@ import type { Executor } from '../../platform/db.js';
 import { publishLive } from '../../platform/live.js';
 
 export interface AuditEvent {
-  type: 'Create' | 'Change' | 'Comment' | 'FollowUp';
+  /** Page: Premier on-call paging (field_name: paged, escalated, acknowledged, resolved); agents only. */
+  type: 'Create' | 'Change' | 'Comment' | 'FollowUp' | 'Page';
   field_name?: string;
   value?: unknown;
   previous_value?: unknown;
@@ -24,6 +25,10 @@ export class AuditWriter {
   change(field: string, previous: unknown, value: unknown) {
     if (JSON.stringify(previous ?? null) === JSON.stringify(value ?? null)) return;
     this.events.push({ type: 'Change', field_name: field, value: value ?? null, previous_value: previous ?? null });
+  }
+
+  record(type: 'Page', field: string, value: unknown) {
+    this.events.push({ type, field_name: field, value });
   }
 
   async open(tx: Executor, ticketId: number, authorId: number | null, via: string, metadata: Record<string, unknown> = {}): Promise<number> {
