@@ -54,6 +54,9 @@ describe('seed-demo', () => {
     expect(inGroup('technical')).toBeGreaterThanOrEqual(3);
     expect(inGroup('sales')).toBeGreaterThanOrEqual(2);
     expect(inGroup('engineering')).toBe(1);
+    const [onCall] = await db.selectFrom('on_call_schedules').selectAll().execute();
+    expect(onCall.participant_ids.length).toBe(inGroup('technical'));
+    expect(onCall.participant_ids.every((id) => users.some((u) => u.id === id && u.role === 'agent'))).toBe(true);
 
     const tickets = await db.selectFrom('tickets').innerJoin('ticket_forms', 'ticket_forms.id', 'tickets.form_id').select(['tickets.id', 'tickets.status', 'tickets.form_id', 'tickets.custom_fields', 'tickets.priority', 'ticket_forms.kind']).execute();
     expect(tickets.length).toBeGreaterThanOrEqual(200);

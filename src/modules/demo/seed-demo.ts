@@ -191,6 +191,7 @@ export async function seedDemo(db: Db): Promise<string> {
       random.shuffle(Object.entries(STATUS_COUNTS[kind]).flatMap(([status, n]) => Array<Status>(n).fill(status as Status))).map((status) => draftTicket(random, desk, kind, status, now)),
     );
     await writeTickets(tx, drafts);
+    await createOnCall(tx, desk);
     return summary(desk, drafts);
   });
 }
@@ -231,6 +232,21 @@ async function createPeople(tx: Tx): Promise<Desk> {
   // Tickets go where createTicket routes them: the form's default group.
   const routed = async (kind: FormKind) => groupId(forms[kind].default_group_key);
   return { orgs, agents, forms, groups: { technical: await routed('technical'), sales: await routed('sales') } };
+}
+
+/**
+ * A weekly rotation of the technical agents and the SET engineer, handing off on Mondays 17:00 UTC,
+ * with pages emailed to whoever is on call (admins add chat or PagerDuty targets).
+ */
+async function createOnCall(tx: Tx, desk: Desk): Promise<void> {
+  const engineers = desk.agents.filter((a) => a.team === 'technical' || a.team === 'engineering').map((a) => a.id);
+  await tx
+    .insertInto('on_call_schedules')
+    .values({ name: 'Premier on call', rotation_start: new Date('2026-01-05T17:00:00Z'), rotation_hours: 168, participant_ids: engineers, updated_at: new Date() })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const email = await tx.selectFrom('paging_targets').select('id').where('kind', '=', 'email').executeTakeFirst();
+  if (!email) await tx.insertInto('paging_targets').values({ name: 'Email the engineer on call', kind: 'email', updated_at: new Date() }).execute();
 }
 
 /** createUser puts every agent in the default group; the demo roster wants each team in its own groups. */
