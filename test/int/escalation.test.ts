@@ -108,3 +108,63 @@ describe('generic signed issue webhook', () => {
     expect(bad.statusCode).toBe(422);
   });
 });
+
+describe('escalation lists for the engineering board', () => {
+  it('filters open or closed, side-loads each ticket with organization and plan, and lists one ticket’s escalations', async () => {
+    const org = await createOrganization(env, { plan: 'premier' });
+    const customer = await createCustomer(env, org);
+    const agent = await createAgent(env);
+    const open = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api, { subject: 'Board: open one', priority: 'urgent' }))).body.request;
+    const closed = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api, { subject: 'Board: closed one' }))).body.request;
+    const first = (await agent.api.post(`/api/v2/tickets/${open.id}/escalations`, { escalation: { classification: 'bug', summary: 'Crash on login' } })).body.escalation;
+    await agent.api.post(`/api/v2/escalations/${first.id}/links`, { link: { url: 'https://github.com/mattermost/mattermost/pull/1' } });
+    await agent.api.post(`/api/v2/escalations/${first.id}/links`, { link: { url: 'https://mattermost.atlassian.net/browse/MM-1' } });
+    const second = (await agent.api.post(`/api/v2/tickets/${closed.id}/escalations`, { escalation: { classification: 'needs_info', summary: 'Logs missing' } })).body.escalation;
+    await agent.api.put(`/api/v2/escalations/${second.id}`, { escalation: { stage: 'closed_without_change' } });
+
+    const board = (await agent.api.get('/api/v2/escalations?open=true&include=tickets')).body;
+    const ids = board.escalations.map((e: { id: number }) => e.id);
+    expect(ids).toContain(first.id);
+    expect(ids).not.toContain(second.id);
+    expect(board.count).toBe(board.escalations.length);
+    // Links come with each escalation (batched), in the order they were added.
+    expect(board.escalations.find((e: { id: number }) => e.id === first.id).links.map((l: { kind: string }) => l.kind)).toEqual(['pull_request', 'issue']);
+    expect(board.tickets.find((t: { id: number }) => t.id === open.id)).toEqual({
+      url: expect.stringMatching(new RegExp(`/api/v2/tickets/${open.id}\\.json$`)),
+      id: open.id,
+      subject: 'Board: open one',
+      priority: 'urgent',
+      status: 'hold',
+      organization_id: org.id,
+      organization_name: org.name,
+      support_plan: 'premier',
+      created_at: expect.any(String),
+    });
+    // Oldest first unless asked otherwise.
+    const created = board.escalations.map((e: { created_at: string }) => e.created_at);
+    expect(created).toEqual([...created].sort());
+
+    const closedOnes = (await agent.api.get('/api/v2/escalations?open=false&sort_order=desc')).body;
+    expect(closedOnes.escalations.map((e: { id: number }) => e.id)).toContain(second.id);
+    expect(closedOnes.escalations.every((e: { open: boolean }) => !e.open)).toBe(true);
+    expect(closedOnes.tickets).toBeUndefined(); // only side-loaded when asked
+
+    const ofTicket = (await agent.api.get(`/api/v2/tickets/${closed.id}/escalations`)).body;
+    expect(ofTicket.escalations).toEqual([expect.objectContaining({ id: second.id, stage: 'closed_without_change', open: false })]);
+    expect((await agent.api.get(`/api/v2/tickets/${closed.id}/escalations?open=true`)).body.escalations).toEqual([]);
+    expect((await agent.api.get('/api/v2/tickets/999999999/escalations')).status).toBe(404);
+    expect((await customer.api.get(`/api/v2/tickets/${open.id}/escalations`)).status).toBe(403);
+    expect((await agent.api.get('/api/v2/escalations?open=maybe')).status).toBe(400);
+    expect((await agent.api.get('/api/v2/escalations?stage=sideways')).status).toBe(400);
+  });
+
+  it('serves the default customer update of every stage, with the fix version when given', async () => {
+    const agent = await createAgent(env);
+    const { templates } = (await agent.api.get('/api/v2/escalations/templates')).body;
+    expect(Object.keys(templates)).toEqual(['escalated', 'confirmed_product_issue', 'action_plan_created', 'action_plan_executed', 'fix_in_production', 'closed_without_change']);
+    expect(templates.escalated).toMatch(/escalated your request to our Sustained Engineering Team/);
+    expect(templates.fix_in_production).toMatch(/latest production version/);
+    const versioned = (await agent.api.get('/api/v2/escalations/templates?fix_version=10.4.0')).body.templates;
+    expect(versioned.fix_in_production).toMatch(/released in Mattermost 10\.4\.0/);
+  });
+});

@@ -1,21 +1,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
-import type { EscalationsTable } from '../../platform/db-types.js';
-import type { Selectable } from 'kysely';
-import { AppError } from '../../platform/errors.js';
-import { baseUrl, created, parseBody, parseId, resourceUrl } from '../../platform/http.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { baseUrl, created, includes, parseBody, parseId, resourceUrl } from '../../platform/http.js';
 import { requireAgent } from '../../permissions/guards.js';
 import { iso } from '../accounts/users.presenter.js';
+import { findTicket } from '../tickets/tickets.repository.js';
+import { boardTickets, findEscalations, linksByEscalation, type BoardTicket, type Escalation, type EscalationFilter, type EscalationLink } from './board.js';
 import { addLink, escalateTicket, getEscalation, issueKey, moveEscalation } from './escalations.service.js';
 import { handleGithubEvent, validSignature } from './github.js';
 import { moveLinkedEscalations } from './linked.js';
-import { STAGES } from './stages.js';
+import { defaultCustomerUpdate, STAGES } from './stages.js';
 
 const TEAMS = ['support', 'sustained_engineering', 'product', 'customer_success', 'leadership'] as const;
+const CLASSIFICATIONS = ['bug', 'feature_request', 'configuration', 'unsupported_configuration', 'needs_info'] as const;
 const createBody = z.object({
   escalation: z.object({
-    classification: z.enum(['bug', 'feature_request', 'configuration', 'unsupported_configuration', 'needs_info']),
+    // Spelled out: zod's own message for a missing enum lists every value, which reads badly on a form.
+    classification: z.enum(CLASSIFICATIONS, { error: (issue) => (issue.input === undefined ? 'cannot be blank' : `must be one of ${CLASSIFICATIONS.join(', ')}`) }),
     summary: z.string().trim().min(1).max(5000),
     customer_update: z.string().trim().max(20_000).optional(),
     teams: z.array(z.enum(TEAMS)).max(5).optional(),
@@ -29,7 +31,7 @@ const updateBody = z.object({
     customer_update: z.string().trim().max(20_000).optional(),
   }),
 });
-const linkBody = z.object({ link: z.object({ url: z.url({ protocol: /^https?$/ }).max(2000) }) });
+const linkBody = z.object({ link: z.object({ url: z.url({ protocol: /^https?$/, error: 'must be an http(s) link to an issue or pull request' }).max(2000) }) });
 
 const issueEvent = z.object({
   issue: z.object({ key: z.string().regex(/^[A-Z][A-Z0-9]+-\d+$/, 'must be a tracker key such as MM-61234').optional(), url: z.url().optional() }),
@@ -37,54 +39,95 @@ const issueEvent = z.object({
   fix_version: z.string().trim().min(1).max(50).optional(),
 });
 
-type Escalation = Selectable<EscalationsTable>;
+const listQuery = z.object({
+  stage: z.enum(STAGES as [string, ...string[]], { error: `stage must be one of ${STAGES.join(', ')}` }).optional(),
+  open: z.enum(['true', 'false'], { error: 'open must be true or false' }).optional(),
+  sort_order: z.enum(['asc', 'desc'], { error: 'sort_order must be asc or desc' }).optional(),
+});
+const templateQuery = z.object({ fix_version: z.string().trim().max(50).optional() });
+
+/** Query-string problems are 400s (BadRequest), as for the other list endpoints. */
+function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
+  const result = schema.safeParse(query ?? {});
+  if (!result.success) throw new AppError('BadRequest', result.error.issues.map((i) => i.message).join('; '));
+  return result.data;
+}
+
+const presentTicket = (base: string, t: BoardTicket) => ({
+  url: resourceUrl(base, `tickets/${t.id}`),
+  id: t.id,
+  subject: t.subject,
+  priority: t.priority,
+  status: t.status,
+  organization_id: t.organization_id,
+  organization_name: t.organization_name,
+  support_plan: t.support_plan,
+  created_at: iso(t.created_at),
+});
 
 /** Engineering escalations (spec §9) in Zendesk style, and the GitHub webhook that closes the loop. */
 export function registerEscalationRoutes(app: FastifyInstance, ctx: AppContext) {
-  const present = async (base: string, e: Escalation) => {
-    const links = await ctx.db.selectFrom('escalation_links').selectAll().where('escalation_id', '=', e.id).orderBy('id').execute();
-    return {
-      url: resourceUrl(base, `escalations/${e.id}`),
-      id: e.id,
-      ticket_id: e.ticket_id,
-      classification: e.classification,
-      summary: e.summary,
-      stage: e.stage,
-      teams: e.teams,
-      fix_version: e.fix_version,
-      created_by: e.created_by,
-      open: e.closed_at === null,
-      links: links.map((l) => ({ id: l.id, url: l.url, kind: l.kind })),
-      created_at: iso(e.created_at),
-      updated_at: iso(e.updated_at),
-      closed_at: iso(e.closed_at),
-    };
+  const present = (base: string, e: Escalation, links: EscalationLink[]) => ({
+    url: resourceUrl(base, `escalations/${e.id}`),
+    id: e.id,
+    ticket_id: e.ticket_id,
+    classification: e.classification,
+    summary: e.summary,
+    stage: e.stage,
+    teams: e.teams,
+    fix_version: e.fix_version,
+    created_by: e.created_by,
+    open: e.closed_at === null,
+    links: links.map((l) => ({ id: l.id, url: l.url, kind: l.kind })),
+    created_at: iso(e.created_at),
+    updated_at: iso(e.updated_at),
+    closed_at: iso(e.closed_at),
+  });
+  /** One escalation with its links. */
+  const presentOne = async (base: string, e: Escalation) => present(base, e, (await linksByEscalation(ctx.db, [e.id])).get(e.id) ?? []);
+  /** A list: links in one batch, and with `?include=tickets` the tickets (organization, plan) in one join. */
+  const presentList = async (req: FastifyRequest, filter: EscalationFilter) => {
+    const base = baseUrl(req);
+    const rows = await findEscalations(ctx.db, filter);
+    const links = await linksByEscalation(ctx.db, rows.map((e) => e.id));
+    const body: Record<string, unknown> = { escalations: rows.map((e) => present(base, e, links.get(e.id) ?? [])), count: rows.length };
+    if (includes(req).has('tickets')) body.tickets = (await boardTickets(ctx.db, rows.map((e) => e.ticket_id))).map((t) => presentTicket(base, t));
+    return body;
   };
 
   app.post('/api/v2/tickets/:id/escalations', async (req, reply) => {
     const actor = requireAgent(req);
     const { escalation: b } = parseBody(createBody, req.body, 'escalation');
     const e = await escalateTicket(ctx, { actor, ticketId: parseId((req.params as { id: string }).id), classification: b.classification, summary: b.summary, customerUpdate: b.customer_update, teams: b.teams });
-    return created(reply, resourceUrl(baseUrl(req), `escalations/${e.id}`), { escalation: await present(baseUrl(req), e) });
+    return created(reply, resourceUrl(baseUrl(req), `escalations/${e.id}`), { escalation: await presentOne(baseUrl(req), e) });
   });
 
+  /** The list behind the engineering board: `?stage=`, `?open=true|false`, `?sort_order=`, `?include=tickets`. */
   app.get('/api/v2/escalations', async (req) => {
     requireAgent(req);
-    const stage = (req.query as Record<string, unknown>).stage;
-    if (stage !== undefined && !STAGES.includes(stage as never)) throw new AppError('BadRequest', `stage must be one of ${STAGES.join(', ')}`);
-    const rows = await ctx.db
-      .selectFrom('escalations')
-      .selectAll()
-      .$if(stage !== undefined, (q) => q.where('stage', '=', stage as Escalation['stage']))
-      .orderBy('created_at')
-      .limit(500)
-      .execute();
-    return { escalations: await Promise.all(rows.map((e) => present(baseUrl(req), e))), count: rows.length };
+    const q = parseQuery(listQuery, req.query);
+    return presentList(req, { stage: q.stage as Escalation['stage'] | undefined, open: q.open === undefined ? undefined : q.open === 'true', order: q.sort_order });
+  });
+
+  /** Every escalation of one ticket, oldest first (at most one of them is open). */
+  app.get('/api/v2/tickets/:id/escalations', async (req) => {
+    requireAgent(req);
+    const ticket = await findTicket(ctx.db, parseId((req.params as { id: string }).id));
+    if (!ticket) throw notFound();
+    const q = parseQuery(listQuery.pick({ open: true }), req.query);
+    return presentList(req, { ticketId: ticket.id, open: q.open === undefined ? undefined : q.open === 'true' });
+  });
+
+  /** The customer update each stage posts unless the agent edits it, so the UI never repeats the wording. */
+  app.get('/api/v2/escalations/templates', async (req) => {
+    requireAgent(req);
+    const { fix_version } = parseQuery(templateQuery, req.query);
+    return { templates: Object.fromEntries(STAGES.map((stage) => [stage, defaultCustomerUpdate(stage, fix_version || null)])) };
   });
 
   app.get('/api/v2/escalations/:id', async (req) => {
     requireAgent(req);
-    return { escalation: await present(baseUrl(req), await getEscalation(ctx.db, parseId((req.params as { id: string }).id))) };
+    return { escalation: await presentOne(baseUrl(req), await getEscalation(ctx.db, parseId((req.params as { id: string }).id))) };
   });
 
   app.put('/api/v2/escalations/:id', async (req) => {
@@ -97,7 +140,7 @@ export function registerEscalationRoutes(app: FastifyInstance, ctx: AppContext) 
     } else if (b.teams || b.fix_version) {
       e = await ctx.db.updateTable('escalations').set({ teams: b.teams, fix_version: b.fix_version, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     }
-    return { escalation: await present(baseUrl(req), e) };
+    return { escalation: await presentOne(baseUrl(req), e) };
   });
 
   app.post('/api/v2/escalations/:id/links', async (req, reply) => {
@@ -105,7 +148,7 @@ export function registerEscalationRoutes(app: FastifyInstance, ctx: AppContext) 
     const id = parseId((req.params as { id: string }).id);
     const { link } = parseBody(linkBody, req.body, 'link');
     await addLink(ctx, id, link.url);
-    return created(reply, resourceUrl(baseUrl(req), `escalations/${id}`), { escalation: await present(baseUrl(req), await getEscalation(ctx.db, id)) });
+    return created(reply, resourceUrl(baseUrl(req), `escalations/${id}`), { escalation: await presentOne(baseUrl(req), await getEscalation(ctx.db, id)) });
   });
 
   app.register(async (scoped) => {

@@ -2,6 +2,7 @@ import { Navigate, Route, Routes } from 'react-router';
 import { isStaff, useSession } from '../auth/session';
 import { EmptyState, ErrorState, Loading } from '../ui/PageState';
 import { useViews } from './api/queries';
+import { EscalationBoard } from './escalation/EscalationBoard';
 import { AgentShell } from './layout/AgentShell';
 import { AgentSignIn, NotAnAgent } from './layout/AgentSignIn';
 import { CurrentAgentProvider } from './layout/CurrentAgent';
@@ -31,6 +32,7 @@ export function AgentRoutes() {
           <Route index element={<FirstView />} />
           <Route path="views/:viewId" element={<ViewPage />} />
           <Route path="tickets/:id" element={<TicketPage />} />
+          <Route path="escalations" element={<EscalationBoard />} />
           <Route path="*" element={<EmptyState title="Page not found">Pick a view on the left.</EmptyState>} />
         </Routes>
       </AgentShell>

@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useSignOut } from '../../auth/session';
+import { EscalationsNavLink } from '../escalation/EscalationsNavLink';
 import { SlaWarningsMenu } from '../sla/SlaWarningsMenu';
 import { ShortcutsHelp } from '../shortcuts/ShortcutsHelp';
 import { useShortcuts } from '../shortcuts/useShortcuts';
@@ -50,6 +51,7 @@ export function AgentShell({ children }: { children: ReactNode }) {
       </AppShell.Header>
       <AppShell.Navbar p="xs">
         <ViewsNav />
+        <EscalationsNavLink />
       </AppShell.Navbar>
       <AppShell.Main bg="gray.0">{children}</AppShell.Main>
       <ShortcutsHelp opened={helpOpen} onClose={help.close} />

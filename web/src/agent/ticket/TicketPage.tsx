@@ -4,8 +4,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { solveBlockedMessage, type SolveOverrideUpdate } from '../api/escalations';
 import { errorMessages, isConflict, refreshTicket, useComments, useTicket, useUpdateTicket } from '../api/queries';
 import type { TicketStatus, TicketUpdate } from '../api/types';
+import { EscalationPanel } from '../escalation/EscalationPanel';
+import { SolveOverrideModal } from '../escalation/SolveOverrideModal';
 import { byId, dateTime, timeAgo } from '../format';
 import { useCurrentAgent } from '../layout/CurrentAgent';
 import { useShortcuts } from '../shortcuts/useShortcuts';
@@ -44,6 +47,8 @@ function TicketWorkspace({ ticketId }: { ticketId: number }) {
   const [conflict, setConflict] = useState(false);
   const [reloading, setReloading] = useState(false);
   const [errors, setErrors] = useState<string[]>([]);
+  // A solve refused by an open escalation: the changes wait for the agent's override reason.
+  const [solveBlocked, setSolveBlocked] = useState<{ changes: TicketUpdate; message: string } | null>(null);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
 
   const focusComposer = (mode: ComposerMode) => {
@@ -77,7 +82,12 @@ function TicketWorkspace({ ticketId }: { ticketId: number }) {
           if (kind === 'submit') draft.clear();
           notifications.show({ color: 'green', message: kind === 'take' ? `You took ticket #${ticketId}` : `Ticket #${ticketId} updated` });
         },
-        onError: (e) => (isConflict(e) ? setConflict(true) : setErrors(errorMessages(e))),
+        onError: (e) => {
+          const blocked = solveBlockedMessage(e);
+          if (isConflict(e)) setConflict(true);
+          else if (blocked) setSolveBlocked({ changes, message: blocked });
+          else setErrors(errorMessages(e));
+        },
         onSettled: () => setAction(null),
       },
     );
@@ -85,6 +95,11 @@ function TicketWorkspace({ ticketId }: { ticketId: number }) {
   const submit = (status: TicketStatus) => {
     const changes = buildUpdate(ticket, draft, ccEmails, status);
     if (Object.keys(changes).length) send('submit', changes);
+  };
+  const solveAnyway = (reason: string) => {
+    const changes: SolveOverrideUpdate = { ...solveBlocked!.changes, solve_override_reason: reason };
+    setSolveBlocked(null);
+    send('submit', changes);
   };
   const reload = async () => {
     setReloading(true);
@@ -118,6 +133,7 @@ function TicketWorkspace({ ticketId }: { ticketId: number }) {
       {live.changedBy && <ChangedElsewhere authorId={live.changedBy.authorId} users={users} onDismiss={live.dismissChange} />}
       {conflict && <UpdateConflict onReload={() => void reload()} reloading={reloading} />}
       <UpdateErrors messages={errors} onDismiss={() => setErrors([])} />
+      {solveBlocked && <SolveOverrideModal message={solveBlocked.message} onCancel={() => setSolveBlocked(null)} onConfirm={solveAnyway} />}
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Tabs value={tab} onChange={setTab} keepMounted={false}>
@@ -157,6 +173,7 @@ function TicketWorkspace({ ticketId }: { ticketId: number }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="sm">
+            <EscalationPanel ticketId={ticketId} canEdit={abilities.can_edit} ticketUpdatedAt={ticket.updated_at} />
             <FieldsPanel
               ticket={ticket}
               abilities={abilities}
