@@ -378,6 +378,16 @@ export interface EscalationLinksTable {
   created_at: Generated<Date>;
 }
 
+export interface EscalationStageChangesTable {
+  id: Id;
+  escalation_id: number;
+  stage: EscalationStage;
+  fix_version: string | null;
+  changed_by: NullableRef;
+  via: Generated<string>;
+  changed_at: Generated<Date>;
+}
+
 export interface RegionsTable {
   id: Id;
   name: string;
@@ -525,6 +535,7 @@ export interface Database {
   sla_warnings: SlaWarningsTable;
   escalations: EscalationsTable;
   escalation_links: EscalationLinksTable;
+  escalation_stage_changes: EscalationStageChangesTable;
   regions: RegionsTable;
   settings: SettingsTable;
   routing_queue: RoutingQueueTable;

@@ -59,6 +59,14 @@ describe('escalation to Sustained Engineering', () => {
     expect(release.json()).toEqual({ moved: 1 });
     const done = (await agent.api.get(`/api/v2/escalations/${id}`)).body.escalation;
     expect(done).toMatchObject({ stage: 'fix_in_production', fix_version: '10.2.1', open: false });
+    expect(done.stage_history.map((h: { stage: string; via: string; changed_by: number }) => [h.stage, h.via, h.changed_by])).toEqual([
+      ['escalated', 'api', agent.user.id],
+      ['confirmed_product_issue', 'api', agent.user.id],
+      ['action_plan_created', 'github', agent.user.id],
+      ['action_plan_executed', 'github', agent.user.id],
+      ['fix_in_production', 'github', agent.user.id],
+    ]);
+    expect(done.stage_history[4].fix_version).toBe('10.2.1');
 
     // The customer saw one update per step, public, in order.
     const bodies = (await customer.api.get(`/api/v2/requests/${request.id}/comments`)).body.comments.map((c: { body: string }) => c.body);

@@ -40,6 +40,17 @@ export async function linksByEscalation(db: Executor, escalationIds: number[]): 
   return byId;
 }
 
+export type StageChange = { stage: string; fix_version: string | null; changed_by: number | null; via: string; changed_at: Date };
+
+/** Each escalation's stage history, oldest first, in one query. */
+export async function historyByEscalation(db: Executor, escalationIds: number[]): Promise<Map<number, StageChange[]>> {
+  const byId = new Map<number, StageChange[]>(escalationIds.map((id) => [id, []]));
+  if (!escalationIds.length) return byId;
+  const rows = await db.selectFrom('escalation_stage_changes').selectAll().where('escalation_id', 'in', escalationIds).orderBy('id').execute();
+  for (const r of rows) byId.get(r.escalation_id)?.push(r);
+  return byId;
+}
+
 /** What the engineering board shows of an escalated ticket: the ticket with its organization and plan. */
 export interface BoardTicket {
   id: number;

@@ -6,7 +6,7 @@ import { baseUrl, created, includes, parseBody, parseId, resourceUrl } from '../
 import { requireAgent } from '../../permissions/guards.js';
 import { iso } from '../accounts/users.presenter.js';
 import { findTicket } from '../tickets/tickets.repository.js';
-import { boardTickets, findEscalations, linksByEscalation, type BoardTicket, type Escalation, type EscalationFilter, type EscalationLink } from './board.js';
+import { boardTickets, findEscalations, historyByEscalation, linksByEscalation, type BoardTicket, type Escalation, type EscalationFilter, type EscalationLink, type StageChange } from './board.js';
 import { addLink, escalateTicket, getEscalation, issueKey, moveEscalation } from './escalations.service.js';
 import { handleGithubEvent, validSignature } from './github.js';
 import { moveLinkedEscalations } from './linked.js';
@@ -67,7 +67,7 @@ const presentTicket = (base: string, t: BoardTicket) => ({
 
 /** Engineering escalations (spec §9) in Zendesk style, and the GitHub webhook that closes the loop. */
 export function registerEscalationRoutes(app: FastifyInstance, ctx: AppContext) {
-  const present = (base: string, e: Escalation, links: EscalationLink[]) => ({
+  const present = (base: string, e: Escalation, links: EscalationLink[], history: StageChange[]) => ({
     url: resourceUrl(base, `escalations/${e.id}`),
     id: e.id,
     ticket_id: e.ticket_id,
@@ -79,18 +79,21 @@ export function registerEscalationRoutes(app: FastifyInstance, ctx: AppContext) 
     created_by: e.created_by,
     open: e.closed_at === null,
     links: links.map((l) => ({ id: l.id, url: l.url, kind: l.kind })),
+    stage_history: history.map((h) => ({ stage: h.stage, fix_version: h.fix_version, changed_by: h.changed_by, via: h.via, changed_at: iso(h.changed_at) })),
     created_at: iso(e.created_at),
     updated_at: iso(e.updated_at),
     closed_at: iso(e.closed_at),
   });
   /** One escalation with its links. */
-  const presentOne = async (base: string, e: Escalation) => present(base, e, (await linksByEscalation(ctx.db, [e.id])).get(e.id) ?? []);
+  const presentOne = async (base: string, e: Escalation) =>
+    present(base, e, (await linksByEscalation(ctx.db, [e.id])).get(e.id) ?? [], (await historyByEscalation(ctx.db, [e.id])).get(e.id) ?? []);
   /** A list: links in one batch, and with `?include=tickets` the tickets (organization, plan) in one join. */
   const presentList = async (req: FastifyRequest, filter: EscalationFilter) => {
     const base = baseUrl(req);
     const rows = await findEscalations(ctx.db, filter);
     const links = await linksByEscalation(ctx.db, rows.map((e) => e.id));
-    const body: Record<string, unknown> = { escalations: rows.map((e) => present(base, e, links.get(e.id) ?? [])), count: rows.length };
+    const history = await historyByEscalation(ctx.db, rows.map((e) => e.id));
+    const body: Record<string, unknown> = { escalations: rows.map((e) => present(base, e, links.get(e.id) ?? [], history.get(e.id) ?? [])), count: rows.length };
     if (includes(req).has('tickets')) body.tickets = (await boardTickets(ctx.db, rows.map((e) => e.ticket_id))).map((t) => presentTicket(base, t));
     return body;
   };

@@ -40,6 +40,7 @@ export async function escalateTicket(ctx: AppContext, a: { actor: Actor; ticketI
         .returning('id')
         .executeTakeFirstOrThrow();
       escalationId = row.id;
+      await tx.insertInto('escalation_stage_changes').values({ escalation_id: row.id, stage: 'escalated', changed_by: a.actor.user.id, via: 'api' }).execute();
     },
   });
   return getEscalation(ctx.db, escalationId);
@@ -49,7 +50,7 @@ export async function escalateTicket(ctx: AppContext, a: { actor: Actor; ticketI
  * Moves an escalation to a later stage and posts the stage's customer update on the ticket (a
  * public reply, so it counts for the regular-updates clock). Used by agents and by webhooks.
  */
-export async function moveEscalation(ctx: AppContext, a: { actor: Actor; escalationId: number; stage: EscalationStage; fixVersion?: string | null; customerUpdate?: string; teams?: string[] }) {
+export async function moveEscalation(ctx: AppContext, a: { actor: Actor; escalationId: number; stage: EscalationStage; fixVersion?: string | null; customerUpdate?: string; teams?: string[]; via?: 'api' | 'github' | 'issues' }) {
   const current = await getEscalation(ctx.db, a.escalationId);
   if (current.stage === a.stage) return current;
   if (!canMove(current.stage, a.stage)) throw invalid('stage', `Stage: cannot move from ${current.stage} to ${a.stage}`);
@@ -68,6 +69,10 @@ export async function moveEscalation(ctx: AppContext, a: { actor: Actor; escalat
         .where('stage', '=', current.stage)
         .executeTakeFirst();
       if (!moved.numUpdatedRows) throw new AppError('Conflict', 'The escalation changed meanwhile; reload it and try again');
+      await tx
+        .insertInto('escalation_stage_changes')
+        .values({ escalation_id: current.id, stage: a.stage, fix_version: fixVersion, changed_by: a.actor.user.id, via: a.via ?? 'api' })
+        .execute();
     },
   });
   return getEscalation(ctx.db, current.id);

@@ -9,6 +9,7 @@ import { STAGES } from './stages.js';
  * already there or beyond; returns how many moved. Stages never go back, so repeats are harmless.
  */
 export async function moveLinkedEscalations(ctx: AppContext, links: { prKeys?: string[]; issueKeys?: string[] }, stage: EscalationStage, fixVersion?: string): Promise<number> {
+  const via = links.prKeys?.length ? 'github' : 'issues';
   const prKeys = links.prKeys ?? [];
   const issueKeys = links.issueKeys ?? [];
   if (!prKeys.length && !issueKeys.length) return 0;
@@ -26,7 +27,7 @@ export async function moveLinkedEscalations(ctx: AppContext, links: { prKeys?: s
     // The update is posted in the name of the agent who escalated: the customer knows them.
     const actor = await actorFor(ctx.db, e.created_by, 'api_token');
     if (!actor) continue;
-    await moveEscalation(ctx, { actor, escalationId: e.id, stage, fixVersion });
+    await moveEscalation(ctx, { actor, escalationId: e.id, stage, fixVersion, via });
     moved++;
   }
   return moved;

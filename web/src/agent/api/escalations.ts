@@ -29,6 +29,8 @@ export interface Escalation {
   created_by: number;
   open: boolean;
   links: EscalationLink[];
+  /** When each stage was reached, oldest first (skipped stages are absent). */
+  stage_history: { stage: EscalationStage; fix_version: string | null; changed_by: number | null; via: 'api' | 'github' | 'issues'; changed_at: string }[];
   created_at: string;
   updated_at: string;
   closed_at: string | null;

@@ -3,11 +3,9 @@ import type { Escalation, EscalationStage } from '../api/escalations';
 import { dateTime } from '../format';
 import { PATH, STAGE_LABEL } from './escalationText';
 
-/**
- * Where the escalation stands on its path. The escalation keeps when it started and when it closed;
- * the stages between are shown as reached, without their own times (those are the customer
- * updates in the conversation).
- */
+const VIA: Record<string, string> = { github: ' · by GitHub', issues: ' · by the issue tracker', api: '' };
+
+/** Where the escalation stands on its path, with when (and through what) each stage was reached. */
 export function EscalationStepper({ escalation }: { escalation: Escalation }) {
   const closedWithoutChange = escalation.stage === 'closed_without_change';
   // A closed-without-change escalation no longer says how far it got: show start and end only.
@@ -17,11 +15,14 @@ export function EscalationStepper({ escalation }: { escalation: Escalation }) {
   const active = escalation.open ? current : steps.length;
 
   const description = (stage: EscalationStage, i: number) => {
-    if (stage === 'escalated') return dateTime(escalation.created_at);
-    if (i === current && !escalation.open && escalation.closed_at) {
-      return `${dateTime(escalation.closed_at)}${stage === 'fix_in_production' && escalation.fix_version ? ` · version ${escalation.fix_version}` : ''}`;
+    const reached = escalation.stage_history.find((h) => h.stage === stage);
+    if (reached) {
+      const version = stage === 'fix_in_production' && reached.fix_version ? ` · version ${reached.fix_version}` : '';
+      return `${dateTime(reached.changed_at)}${version}${VIA[reached.via] ?? ''}`;
     }
+    if (stage === 'escalated') return dateTime(escalation.created_at);
     if (i === current) return 'Current stage';
+    if (i < current) return 'Skipped';
     return undefined;
   };
 
