@@ -57,6 +57,25 @@ const schema = z.object({
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   PAGE_REPEAT_AFTER: duration('PAGE_REPEAT_AFTER', '15m'),
   PAGE_ESCALATE_AFTER: duration('PAGE_ESCALATE_AFTER', '30m'),
+  SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  SMTP_INBOUND_HOST: z.string().default('0.0.0.0'),
+  SUPPORT_ADDRESSES: z.string().optional(),
+  INBOUND_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  INBOUND_MAX_BYTES: z.coerce.number().int().positive().default(40 * 1024 * 1024),
+  CSAT_AFTER: duration('CSAT_AFTER', '24h'),
+  PENDING_REMINDERS: z
+    .string()
+    .default('3d,7d')
+    .transform((v, ctx) => {
+      const parts = v.split(',').map((p) => p.trim()).filter(Boolean);
+      const ms = parts.map(parseDuration);
+      if (ms.some((x) => x === null || x <= 0)) {
+        ctx.addIssue({ code: 'custom', message: `PENDING_REMINDERS must be durations separated by commas, such as 3d,7d (got "${v}")` });
+        return z.NEVER;
+      }
+      return (ms as number[]).sort((a, b) => a - b);
+    }),
+  PENDING_AUTO_SOLVE: duration('PENDING_AUTO_SOLVE', '14d'),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
@@ -86,6 +105,21 @@ export type Config = {
   pageEscalateAfterMs: number;
   /** Let outbound webhooks reach loopback and private networks (tests, on-premises receivers). */
   webhookAllowPrivate: boolean;
+  /** Port of the built-in SMTP server for inbound mail; 0 turns it off. */
+  smtpInboundPort: number;
+  smtpInboundHost: string;
+  /** Addresses that open tickets (lower case); replies thread by token or headers whatever the address. */
+  supportAddresses: string[];
+  /** Secret for POST /api/v2/inbound/mime; unset turns that endpoint off. */
+  inboundToken?: string;
+  /** Largest inbound message accepted, in bytes. */
+  inboundMaxBytes: number;
+  /** How long after a ticket is solved the satisfaction survey is sent. */
+  csatAfterMs: number;
+  /** Reminders to the requester of a pending ticket, after these times in pending (ascending). */
+  pendingRemindersMs: number[];
+  /** A ticket pending this long is solved automatically, with a message to the requester. */
+  pendingAutoSolveMs: number;
 };
 
 /** Reads the environment once; throws with every problem listed so the operator can fix them at once. */
@@ -96,12 +130,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     autoCloseAfterMs: e.AUTO_CLOSE_AFTER,
@@ -115,6 +150,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pageRepeatAfterMs: e.PAGE_REPEAT_AFTER,
     pageEscalateAfterMs: e.PAGE_ESCALATE_AFTER,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    smtpInboundPort: e.SMTP_INBOUND_PORT,
+    smtpInboundHost: e.SMTP_INBOUND_HOST,
+    supportAddresses: (e.SUPPORT_ADDRESSES ?? `support@${new URL(publicUrl).hostname}`)
+      .split(',')
+      .map((a) => a.trim().toLowerCase())
+      .filter(Boolean),
+    inboundToken: e.INBOUND_TOKEN,
+    inboundMaxBytes: e.INBOUND_MAX_BYTES,
+    csatAfterMs: e.CSAT_AFTER,
+    pendingRemindersMs: e.PENDING_REMINDERS,
+    pendingAutoSolveMs: e.PENDING_AUTO_SOLVE,
   };
 }
 

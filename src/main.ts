@@ -23,6 +23,7 @@ async function serve(config: Config) {
   const admins = await node.ctx.db.selectFrom('users').select('email').where('role', '=', 'admin').where('active', '=', true).execute();
   console.log(`\nSundial is running at ${config.publicUrl} (listening on ${node.url})`);
   console.log(`  API: ${config.publicUrl}/api/v2   OpenAPI: ${config.publicUrl}/api/docs`);
+  if (node.smtpPort) console.log(`  Inbound mail: SMTP on port ${node.smtpPort} for ${config.supportAddresses.join(', ')}`);
   if (admins.length) console.log(`  Sign in as an administrator: ${admins.map((a) => a.email).join(', ')}`);
   else console.log(`  No administrator yet. In another terminal run:\n    npx sundial create-admin --email you@example.com --password 'a long password' --name 'Your Name'`);
   const stop = async (signal: string) => {

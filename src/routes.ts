@@ -19,6 +19,10 @@ import { registerScheduleRoutes } from './modules/sla/schedules.routes.js';
 import { registerEscalationRoutes } from './modules/escalation/escalations.routes.js';
 import { registerOnCallRoutes } from './modules/paging/on-call.routes.js';
 import { registerPagingRoutes } from './modules/paging/paging.routes.js';
+import { registerInboundMailRoutes } from './modules/mail/inbound/inbound.routes.js';
+import { registerRegionRoutes } from './modules/shifts/regions.routes.js';
+import { registerRoutingRoutes } from './modules/shifts/routing.routes.js';
+import { registerHandoverRoutes } from './modules/shifts/handovers.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   const routes = collectRoutes(app);
@@ -40,6 +44,10 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerEscalationRoutes(app, ctx);
   registerOnCallRoutes(app, ctx);
   registerPagingRoutes(app, ctx);
+  registerInboundMailRoutes(app, ctx);
+  registerRegionRoutes(app, ctx);
+  registerRoutingRoutes(app, ctx);
+  registerHandoverRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);
   await registerWebRoutes(app);

@@ -10,6 +10,7 @@ import { createDb, type Db } from './platform/db.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.js';
 import { JobQueue } from './platform/jobs.js';
 import { LiveHub } from './platform/live.js';
+import { startInboundSmtp } from './modules/mail/inbound/smtp-server.js';
 import { createMailTransport } from './platform/mail-transport.js';
 import { migrateToLatest } from './platform/migrate.js';
 import { startWorkers } from './modules/jobs.js';
@@ -72,6 +73,8 @@ export interface RunningSundial {
   app: FastifyInstance;
   ctx: AppContext;
   url: string;
+  /** Port of the built-in inbound SMTP server, or null when it is off. */
+  smtpPort: number | null;
   close(): Promise<void>;
 }
 
@@ -84,6 +87,7 @@ export async function startSundial(config: Config, options: { logger?: boolean; 
   let app: FastifyInstance | null = null;
   let ctx: AppContext;
   let url = '';
+  let smtp: Awaited<ReturnType<typeof startInboundSmtp>> = null;
   try {
     jobs = await JobQueue.start(database.url, config.jobPollSeconds);
     await live.start();
@@ -91,9 +95,11 @@ export async function startSundial(config: Config, options: { logger?: boolean; 
     if (options.workers !== false) await startWorkers(ctx, createMailTransport(config.smtpUrl, config.dataDir));
     app = await buildApp(ctx, { logger: options.logger === false ? false : { level: config.logLevel }, trustProxy: config.trustProxy });
     if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
+    smtp = await startInboundSmtp(ctx);
   } catch (e) {
     // A node that cannot serve (port taken, database refused) must not leave its database running.
     await app?.close().catch(() => {});
+    await smtp?.close().catch(() => {});
     await jobs?.stop().catch(() => {});
     await live.stop();
     await database.close().catch(() => {});
@@ -106,6 +112,7 @@ export async function startSundial(config: Config, options: { logger?: boolean; 
     app: running.app,
     ctx,
     url,
+    smtpPort: smtp?.port ?? null,
     close: () =>
       (closing ??= (async () => {
         // Idle keep-alive sockets would hold close() for the keep-alive timeout; in-flight requests get a grace period.
@@ -113,6 +120,7 @@ export async function startSundial(config: Config, options: { logger?: boolean; 
         running.app.server.closeIdleConnections();
         await running.app.close();
         clearTimeout(force);
+        await smtp?.close();
         await running.jobs.stop();
         await live.stop();
         await database.close();

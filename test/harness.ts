@@ -50,6 +50,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     LOG_LEVEL: 'silent',
     PORT: '0',
     HOST: '127.0.0.1',
+    // The built-in SMTP server stays off unless a test asks for it (nodes would share port 2525).
+    SMTP_INBOUND_PORT: '0',
     ...env,
   });
   const node = await startSundial(config, { logger: false, listen: options.listen ?? false, clock: options.clock });

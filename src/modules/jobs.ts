@@ -6,6 +6,8 @@ import { autoCloseTicket, sweepSolvedTickets } from './tickets/auto-close.js';
 import { checkBreach } from './sla/engine.js';
 import { deliverPage } from './paging/delivery.js';
 import { runPagingTick } from './paging/pages.js';
+import { routeTicket } from './shifts/routing.js';
+import { runRoutingTick } from './shifts/handovers.js';
 
 /** Registers every background worker on this node; pg-boss hands each job to exactly one node. */
 export async function startWorkers(ctx: AppContext, transport: MailTransport): Promise<void> {
@@ -20,4 +22,7 @@ export async function startWorkers(ctx: AppContext, transport: MailTransport): P
   await ctx.jobs.work('paging.deliver', ({ deliveryId }) => deliverPage(ctx, deliveryId));
   await ctx.jobs.work('paging.tick', async () => void (await runPagingTick(ctx)));
   await ctx.jobs.schedule('paging.tick', '* * * * *');
+  await ctx.jobs.work('routing.route', async ({ ticketId }) => void (await routeTicket(ctx, ticketId)));
+  await ctx.jobs.work('routing.tick', async () => void (await runRoutingTick(ctx)));
+  await ctx.jobs.schedule('routing.tick', '* * * * *');
 }

@@ -232,6 +232,7 @@ export interface TicketCommentsTable {
   public: boolean;
   via_channel: string;
   created_at: Generated<Date>;
+  mail_message_id: Generated<string | null>;
 }
 
 export interface TicketAuditEventsTable {
@@ -283,6 +284,23 @@ export interface MailOutboxTable {
   sent_at: NullableStamp;
   attempts: Generated<number>;
   last_error: string | null;
+  reply_to: string | null;
+  from_name: string | null;
+}
+
+export interface InboundMailTable {
+  id: Id;
+  message_id: string;
+  from_address: string;
+  to_addresses: Generated<string[]>;
+  subject: Generated<string>;
+  channel: 'smtp' | 'http';
+  outcome: 'comment' | 'ticket' | 'follow_up' | 'ignored' | 'rejected';
+  reason: string | null;
+  ticket_id: NullableRef;
+  comment_id: NullableRef;
+  size_bytes: number;
+  received_at: Generated<Date>;
 }
 
 export interface TicketViewersTable {
@@ -526,6 +544,7 @@ export interface Database {
   uploads: UploadsTable;
   attachments: AttachmentsTable;
   mail_outbox: MailOutboxTable;
+  inbound_mail: InboundMailTable;
   ticket_viewers: TicketViewersTable;
   sla_policies: SlaPoliciesTable;
   sla_policy_metrics: SlaPolicyMetricsTable;

@@ -12,6 +12,8 @@ export interface JobPayloads {
   'paging.tick': Record<string, never>;
   'routing.route': { ticketId: number };
   'routing.tick': Record<string, never>;
+  'csat.offer': { ticketId: number };
+  'tickets.pending-sweep': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -34,6 +36,8 @@ const queues: Record<JobName, PgBoss.Queue> = {
   'paging.tick': { name: 'paging.tick', policy: 'singleton', retryLimit: 0 },
   'routing.route': { name: 'routing.route', retryLimit: 5, retryDelay: 5, retryBackoff: true },
   'routing.tick': { name: 'routing.tick', policy: 'singleton', retryLimit: 0 },
+  'csat.offer': { name: 'csat.offer', retryLimit: 5, retryDelay: 10, retryBackoff: true },
+  'tickets.pending-sweep': { name: 'tickets.pending-sweep', policy: 'singleton', retryLimit: 0 },
 };
 
 /** The durable queue (pg-boss on Sundial's own database): exactly one node runs each job. */

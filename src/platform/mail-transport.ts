@@ -11,6 +11,7 @@ export interface OutgoingMail {
   messageId: string;
   inReplyTo?: string | null;
   references?: string[];
+  replyTo?: string | null;
 }
 
 export interface MailTransport {
@@ -52,5 +53,8 @@ function toNodemailer(mail: OutgoingMail) {
     messageId: mail.messageId,
     inReplyTo: mail.inReplyTo ?? undefined,
     references: mail.references?.length ? mail.references : undefined,
+    replyTo: mail.replyTo ?? undefined,
+    // Our notifications are automatic (RFC 3834): other desks' robots must not answer them.
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply' },
   };
 }

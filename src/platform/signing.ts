@@ -2,22 +2,28 @@ import { createHmac } from 'node:crypto';
 import type { Executor } from './db.js';
 import { newSecret, sameSecret } from './secrets.js';
 
-let cached: { db: Executor; key: string } | null = null;
+// Per database handle: tests run several deployments in one process. Transactions miss the cache
+// and read the row, which is one primary-key lookup.
+const cache = new WeakMap<object, string>();
 
 /**
  * The deployment's signing key, created once in the database so every node signs alike and links
  * survive restarts. Stored in settings; never leaves the server.
  */
 async function signingKey(db: Executor): Promise<string> {
-  if (cached?.db === db) return cached.key;
-  await db
-    .insertInto('settings')
-    .values({ key: 'signing_key', value: JSON.stringify(newSecret()) })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  const row = await db.selectFrom('settings').select('value').where('key', '=', 'signing_key').executeTakeFirstOrThrow();
-  cached = { db, key: row.value as string };
-  return cached.key;
+  const known = cache.get(db);
+  if (known) return known;
+  let row = await db.selectFrom('settings').select('value').where('key', '=', 'signing_key').executeTakeFirst();
+  if (!row) {
+    await db
+      .insertInto('settings')
+      .values({ key: 'signing_key', value: JSON.stringify(newSecret()) })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    row = await db.selectFrom('settings').select('value').where('key', '=', 'signing_key').executeTakeFirstOrThrow();
+  }
+  cache.set(db, row.value as string);
+  return row.value as string;
 }
 
 /** A URL-safe signature of `purpose:id`, for links that act without a session (acknowledge a page). */

@@ -6,7 +6,7 @@ export interface Actor {
   organization: Organization | null;
   /** Groups the user belongs to (agents and admins). */
   groupIds: number[];
-  via: 'session' | 'api_token' | 'password';
+  via: 'session' | 'api_token' | 'password' | 'email';
   sessionId?: number;
   csrfToken?: string;
 }

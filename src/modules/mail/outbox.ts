@@ -12,6 +12,8 @@ export interface MailDraft {
   ticketId?: number;
   inReplyTo?: string | null;
   references?: string[];
+  /** Where replies go: the ticket's signed address, so they thread without headers. */
+  replyTo?: string | null;
 }
 
 export interface MailContext {
@@ -37,6 +39,7 @@ export async function queueMail(tx: Executor, ctx: MailContext, draft: MailDraft
       references_ids: draft.references ?? [],
       ticket_id: draft.ticketId ?? null,
       kind: draft.kind,
+      reply_to: draft.replyTo ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -63,6 +66,7 @@ export async function deliverMail(db: Db, transport: MailTransport, from: string
         messageId: mail.message_id,
         inReplyTo: mail.in_reply_to,
         references: mail.references_ids,
+        replyTo: mail.reply_to,
       });
     } catch (e) {
       failure = e as Error;

@@ -2,8 +2,12 @@ import type { Executor } from '../../platform/db.js';
 import { publishLive } from '../../platform/live.js';
 
 export interface AuditEvent {
-  /** Page: Premier on-call paging (field_name: paged, escalated, acknowledged, resolved); agents only. */
-  type: 'Create' | 'Change' | 'Comment' | 'FollowUp' | 'Page';
+  /**
+   * Page: Premier on-call paging (field_name: paged, escalated, acknowledged, resolved); agents only.
+   * SatisfactionRating: a survey offered or a rating given (value {score, comment, rating_id}).
+   * Notification: a mail sent by a rule (value {kind, recipients, reminder?}).
+   */
+  type: 'Create' | 'Change' | 'Comment' | 'FollowUp' | 'Page' | 'SatisfactionRating' | 'Notification';
   field_name?: string;
   value?: unknown;
   previous_value?: unknown;

@@ -40,10 +40,13 @@ async function followupSource(tx: Executor, actor: Actor, sourceId: number): Pro
  * workflow: Technical Support tickets go to the Technical Support group; Sales tickets wait New in the
  * Billing Queue (the Sales group) until an agent takes them.
  */
-export async function createTicket(ctx: AppContext, { actor, input }: { actor: Actor; input: NewTicketInput }): Promise<{ ticket: Ticket; auditId: number }> {
+export async function createTicket(
+  ctx: AppContext,
+  { actor, input, byEmail = false }: { actor: Actor; input: NewTicketInput; /** Sent from the requester's mailbox: no portal verification, form fields left to agents. */ byEmail?: boolean },
+): Promise<{ ticket: Ticket; auditId: number }> {
   const agent = isAgent(actor);
   if (!agent) {
-    requireVerified(actor);
+    if (!byEmail) requireVerified(actor);
     if (PRIVILEGED.some((k) => input[k] !== undefined)) throw new AppError('Forbidden', 'Only agents can set these ticket properties');
   }
   return ctx.db.transaction().execute(async (tx) => {
@@ -66,7 +69,7 @@ export async function createTicket(ctx: AppContext, { actor, input }: { actor: A
         submitted: input.customFields ?? [],
         priority,
         portal: !agent,
-        enforceRequired: true,
+        enforceRequired: !byEmail,
       },
       problems,
     );
@@ -126,7 +129,7 @@ export async function createTicket(ctx: AppContext, { actor, input }: { actor: A
 
     await writeComment(
       tx,
-      { ticketId: ticket.id, auditId, author: actor.user, isPublic: input.comment.public ?? true, body: comment!.body, html: comment!.html, via: input.via, uploads: input.comment.uploads ?? [], uploaderId: actor.user.id },
+      { ticketId: ticket.id, auditId, author: actor.user, isPublic: input.comment.public ?? true, body: comment!.body, html: comment!.html, via: input.via, uploads: input.comment.uploads ?? [], uploaderId: actor.user.id, mailMessageId: input.comment.mailMessageId },
       audit,
     );
     const ccs = [...(input.ccs ?? [])];

@@ -3,12 +3,37 @@ import { mailContext, mailDomain } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
 import type { Ticket, User } from '../../platform/db-types.js';
 import { queueMail } from '../mail/outbox.js';
+import { ticketReplyAddress } from '../mail/addresses.js';
 import { customerStatus } from './status-machine.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Every mail about a ticket replies to the same root id, so mail clients thread them together. */
 const threadRoot = (ctx: AppContext, ticketId: number) => `<ticket-${ticketId}@${mailDomain(ctx)}>`;
+
+/**
+ * Threading for a ticket's mail: all messages hang under the ticket's root id, and the latest
+ * message the customer sent is referenced too, so their client threads our answer under it.
+ * Reply-To is the ticket's signed address: a reply threads even if the client drops the headers.
+ */
+async function threadHeaders(tx: Executor, ctx: AppContext, ticketId: number) {
+  const root = threadRoot(ctx, ticketId);
+  const lastInbound = await tx
+    .selectFrom('ticket_comments')
+    .select('mail_message_id')
+    .where('ticket_id', '=', ticketId)
+    .where('mail_message_id', 'is not', null)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const latest = lastInbound?.mail_message_id;
+  return {
+    ticketId,
+    inReplyTo: latest ?? root,
+    references: latest ? [root, latest] : [root],
+    replyTo: await ticketReplyAddress(tx, ctx.config, ticketId),
+  };
+}
 
 export type TicketEvent =
   | { kind: 'created' }
@@ -38,7 +63,7 @@ export async function notifyTicketEvent(tx: Executor, ctx: AppContext, ticket: T
   const link = `${ctx.config.publicUrl}/requests/${ticket.id}`;
   const agentLink = `${ctx.config.publicUrl}/agent/tickets/${ticket.id}`;
   const subject = `[Request #${ticket.id}] ${ticket.subject}`;
-  const thread = { ticketId: ticket.id, inReplyTo: threadRoot(ctx, ticket.id), references: [threadRoot(ctx, ticket.id)] };
+  const thread = await threadHeaders(tx, ctx, ticket.id);
   const send = async (to: User[], kind: string, text: string, html: string, subj = subject) => {
     for (const u of to) await queueMail(tx, mailContext(ctx), { to: u.email, subject: subj, text, html, kind, ...thread });
   };

@@ -6,6 +6,8 @@ export interface CommentInput {
   public?: boolean;
   uploads?: string[];
   authorId?: number;
+  /** Message-ID of the mail this comment came from (email channel). */
+  mailMessageId?: string;
 }
 
 /** One CC change: add (`put`, the default) or remove (`delete`) by user id or email. */

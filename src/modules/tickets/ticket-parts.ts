@@ -88,7 +88,7 @@ export function checkComment(comment: CommentInput, problems: Problems, field = 
 
 export async function writeComment(
   tx: Executor,
-  input: { ticketId: number; auditId: number; author: User; isPublic: boolean; body: string; html: string; via: string; uploads: string[]; uploaderId: number },
+  input: { ticketId: number; auditId: number; author: User; isPublic: boolean; body: string; html: string; via: string; uploads: string[]; uploaderId: number; mailMessageId?: string },
   audit: AuditWriter,
 ): Promise<WrittenComment> {
   const row = await tx
@@ -101,6 +101,7 @@ export async function writeComment(
       html_body: input.html,
       public: input.isPublic,
       via_channel: input.via,
+      mail_message_id: input.mailMessageId ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -51,6 +51,8 @@ export async function updateTicket(
     updatedStamp?: Date;
     /** Runs inside the same transaction after the change is written (e.g. an escalation row). */
     within?: (tx: Tx, ticket: Ticket) => Promise<void>;
+    /** A reply from the customer's mailbox: allowed before they verify a portal account. */
+    byEmail?: boolean;
   },
 ): Promise<UpdateOutcome> {
   const { actor, changes } = args;
@@ -64,7 +66,7 @@ export async function updateTicket(
     const rel = await loadTicketRelations(tx, ticket.id, actor.user.id);
     if (!canSeeTicket(actor, ticket, rel)) throw notFound();
     if (!agent) {
-      requireVerified(actor);
+      if (!args.byEmail) requireVerified(actor);
       if (changes.comment && !canCommentOnTicket(actor, ticket, rel)) throw new AppError('Forbidden', 'You can view this request but not comment on it');
     }
     if (args.safeUpdate && args.updatedStamp && ticket.updated_at.getTime() > args.updatedStamp.getTime()) throw conflict();
@@ -147,7 +149,7 @@ export async function updateTicket(
     if (comment && changes.comment) {
       written = await writeComment(
         tx,
-        { ticketId: ticket.id, auditId, author, isPublic, body: comment.body, html: comment.html, via: args.via, uploads: changes.comment.uploads ?? [], uploaderId: actor.user.id },
+        { ticketId: ticket.id, auditId, author, isPublic, body: comment.body, html: comment.html, via: args.via, uploads: changes.comment.uploads ?? [], uploaderId: actor.user.id, mailMessageId: changes.comment.mailMessageId },
         audit,
       );
     }
@@ -173,6 +175,7 @@ export async function updateTicket(
   if ('followUpFrom' in outcome) {
     const { ticket: followUp } = await createTicket(ctx, {
       actor,
+      byEmail: args.byEmail,
       input: { via: args.via, followupSourceId: outcome.followUpFrom.id, comment: { ...changes.comment!, public: true } },
     });
     return { ticket: outcome.followUpFrom, auditId: null, followUp };
