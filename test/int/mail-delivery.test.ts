@@ -35,6 +35,32 @@ describe('outbound mail', () => {
     expect(sent.last_error).toBeNull();
   });
 
+  it('delivers a burst of notifications written during an SMTP outage once each after it recovers', async () => {
+    const agent = await createAgent(env);
+    const customer = await createCustomer(env, null);
+    const cc = await createCustomer(env, null);
+    const created = await agent.api.post('/api/v2/tickets', { ticket: { subject: 'Outage burst', comment: { body: 'start' }, requester_id: customer.user.id, collaborator_ids: [cc.user.id] } });
+    const id = created.body.ticket.id;
+    await env.mail.waitFor((m) => m.to.includes(customer.user.email) && m.subject.includes(`#${id}]`));
+    env.mail.failing = true;
+    const bodies = Array.from({ length: 10 }, (_, i) => `Burst reply ${i + 1} on #${id}`);
+    await Promise.all(bodies.map((body) => agent.api.put(`/api/v2/tickets/${id}`, { ticket: { comment: { body } } })));
+    const burst = () => env.ctx.db.selectFrom('mail_outbox').selectAll().where('ticket_id', '=', id).where('kind', '=', 'agent-reply').execute();
+    const deadline = Date.now() + 20_000;
+    while ((await burst()).filter((m) => m.attempts >= 1).length < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect((await burst()).every((m) => m.sent_at === null && m.attempts >= 1)).toBe(true);
+
+    env.mail.failing = false;
+    const arrived = () => env.mail.messages.filter((m) => bodies.some((b) => m.text.includes(b)));
+    const until = Date.now() + 90_000;
+    while (arrived().length < 20 && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const who of [customer, cc]) {
+      const got = arrived().filter((m) => m.to.includes(who.user.email)).map((m) => bodies.find((b) => m.text.includes(b)));
+      expect(got.sort()).toEqual([...bodies].sort());
+    }
+  });
+
   it('queues no mail and keeps no ticket when a late step of the write fails', async () => {
     const agent = await createAgent(env);
     const count = async (table: 'mail_outbox' | 'tickets' | 'ticket_comments') =>
