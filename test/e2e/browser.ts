@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startTestApp, type TestEnv } from '../harness.js';
+import type { Clock } from '../../src/platform/clock.js';
 
 /** Debian's Chromium (apt-get install chromium); playwright cannot download browsers here. */
 const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -35,13 +36,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /**
  * Starts a listening Sundial and a Chromium for the test file and stops both after it; `use` receives
- * them (the file keeps them in its own variables).
+ * them (the file keeps them in its own variables). `config` overrides environment settings (e.g.
+ * WEBHOOK_ALLOW_PRIVATE); `options.clock` drives scheduled rules (shifts, paging) by hand.
  */
-export function withBrowserApp(use: (env: TestEnv, browser: Browser) => void, config: Record<string, string> = {}): void {
+export function withBrowserApp(use: (env: TestEnv, browser: Browser) => void, config: Record<string, string> = {}, options: { clock?: Clock } = {}): void {
   let env: TestEnv | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    env = await startTestApp(config, { listen: true });
+    env = await startTestApp(config, { listen: true, clock: options.clock });
     browser = await launchBrowser();
     use(env, browser);
   });

@@ -8,6 +8,9 @@ import { useSessionExpiryWatch } from './hooks';
 import { FieldsPage } from './fields/FieldsPage';
 import { GroupsPage } from './groups/GroupsPage';
 import { OrganizationsPage } from './organizations/OrganizationsPage';
+import { OnCallSchedulesPage } from './paging/OnCallSchedulesPage';
+import { PagingTargetsPage } from './paging/PagingTargetsPage';
+import { RegionsPage } from './regions/RegionsPage';
 import { SlaPage } from './sla/SlaPage';
 import { UsersPage } from './users/UsersPage';
 
@@ -29,6 +32,9 @@ export function AdminRoutes() {
         <Route path="groups" element={<GroupsPage />} />
         <Route path="fields" element={<FieldsPage />} />
         <Route path="sla" element={<SlaPage />} />
+        <Route path="paging" element={<PagingTargetsPage />} />
+        <Route path="on-call" element={<OnCallSchedulesPage />} />
+        <Route path="regions" element={<RegionsPage />} />
         <Route path="*" element={<Navigate to="users" replace />} />
       </Routes>
     </AdminShell>

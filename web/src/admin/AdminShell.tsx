@@ -10,6 +10,9 @@ const SECTIONS = [
   { to: '/admin/groups', label: 'Groups', hint: 'Teams and members' },
   { to: '/admin/fields', label: 'Ticket fields', hint: 'Forms and categories' },
   { to: '/admin/sla', label: 'SLA policies', hint: 'Response targets and holidays' },
+  { to: '/admin/paging', label: 'Paging', hint: 'Where Premier pages go' },
+  { to: '/admin/on-call', label: 'On-call schedules', hint: 'Rotations and overrides' },
+  { to: '/admin/regions', label: 'Regions & routing', hint: 'Follow-the-sun shifts' },
 ];
 
 export function AdminShell({ user, children }: { user: SessionUser; children: ReactNode }) {

@@ -1,7 +1,6 @@
 import { get } from '../api/client';
 
 export type Role = 'end-user' | 'agent' | 'admin';
-export type Region = 'amer' | 'emea' | 'apac';
 export type Plan = 'free' | 'professional' | 'enterprise' | 'premier';
 
 export interface User {
@@ -9,7 +8,10 @@ export interface User {
   name: string;
   email: string;
   role: Role;
-  region: Region | null;
+  /** The follow-the-sun region (GET /api/v2/regions) of a staff member. */
+  region_id: number | null;
+  /** Set by the agent: routing skips them. */
+  away?: boolean;
   organization_id: number | null;
   active: boolean;
   verified: boolean;

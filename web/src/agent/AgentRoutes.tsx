@@ -3,9 +3,12 @@ import { isStaff, useSession } from '../auth/session';
 import { EmptyState, ErrorState, Loading } from '../ui/PageState';
 import { useViews } from './api/queries';
 import { EscalationBoard } from './escalation/EscalationBoard';
+import { HandoverDetail } from './handovers/HandoverDetail';
+import { HandoversPage } from './handovers/HandoversPage';
 import { AgentShell } from './layout/AgentShell';
 import { AgentSignIn, NotAnAgent } from './layout/AgentSignIn';
 import { CurrentAgentProvider } from './layout/CurrentAgent';
+import { OnCallPage } from './oncall/OnCallPage';
 import { TicketPage } from './ticket/TicketPage';
 import { ViewPage } from './views/ViewPage';
 
@@ -33,6 +36,9 @@ export function AgentRoutes() {
           <Route path="views/:viewId" element={<ViewPage />} />
           <Route path="tickets/:id" element={<TicketPage />} />
           <Route path="escalations" element={<EscalationBoard />} />
+          <Route path="on-call" element={<OnCallPage />} />
+          <Route path="handovers" element={<HandoversPage />} />
+          <Route path="handovers/:id" element={<HandoverDetail />} />
           <Route path="*" element={<EmptyState title="Page not found">Pick a view on the left.</EmptyState>} />
         </Routes>
       </AgentShell>

@@ -2,18 +2,20 @@ import { Button, Divider, Group, PasswordInput, Select, Stack, Switch, Text, Tex
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { post, put } from '../../api/client';
-import { keys, type Region, type Role, type User } from '../api';
+import { keys, type Role, type User } from '../api';
 import { useAdminMutation } from '../hooks';
 import { AdminModal, FormError, splitApiError } from '../ui';
 import { OrganizationSelect } from './OrganizationSelect';
-import { regionOptions, roleOptions } from './labels';
+import { RegionSelect } from './RegionSelect';
+import { regionKeys } from '../regions/model';
+import { roleOptions } from './labels';
 
-const FIELDS = ['name', 'role', 'region', 'organization_id', 'suspended'] as const;
+const FIELDS = ['name', 'role', 'region_id', 'organization_id', 'suspended'] as const;
 
 interface Values {
   name: string;
   role: Role;
-  region: string | null;
+  region_id: string | null;
   organization_id: string | null;
   suspended: boolean;
 }
@@ -21,7 +23,7 @@ interface Values {
 const valuesOf = (u: User): Values => ({
   name: u.name,
   role: u.role,
-  region: u.region,
+  region_id: u.region_id === null ? null : String(u.region_id),
   organization_id: u.organization_id === null ? null : String(u.organization_id),
   suspended: u.suspended,
 });
@@ -31,7 +33,7 @@ function changes(before: Values, after: Values): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (after.name.trim() !== before.name) out.name = after.name.trim();
   if (after.role !== before.role) out.role = after.role;
-  if (after.region !== before.region) out.region = (after.region as Region | null) ?? null;
+  if (after.region_id !== before.region_id) out.region_id = after.region_id === null ? null : Number(after.region_id);
   if (after.organization_id !== before.organization_id) out.organization_id = after.organization_id === null ? null : Number(after.organization_id);
   if (after.suspended !== before.suspended) out.suspended = after.suspended;
   return out;
@@ -43,7 +45,7 @@ export function EditUserModal({ user, onClose }: { user: User; onClose: () => vo
   const [general, setGeneral] = useState<string | null>(null);
   const save = useAdminMutation({
     mutationFn: (body: Record<string, unknown>) => put<{ user: User }>(`/api/v2/users/${user.id}`, { user: body }),
-    invalidate: [keys.users],
+    invalidate: [keys.users, regionKeys.regions],
     success: (d) => `${d.user.name} was updated`,
     notifyError: false,
     onSuccess: onClose,
@@ -74,7 +76,7 @@ export function EditUserModal({ user, onClose }: { user: User; onClose: () => vo
             <TextInput label="Name" required {...form.getInputProps('name')} />
             <Select label="Role" data={roleOptions(false)} allowDeselect={false} {...form.getInputProps('role')} />
             {form.values.role !== 'end-user' && (
-              <Select label="Region" description="Which follow-the-sun shift this agent works in" data={regionOptions} clearable placeholder="No region" {...form.getInputProps('region')} />
+              <RegionSelect value={form.values.region_id} onChange={(v) => form.setFieldValue('region_id', v)} error={form.errors.region_id as string | undefined} />
             )}
             <OrganizationSelect
               value={form.values.organization_id}

@@ -2,19 +2,21 @@ import { Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { post } from '../../api/client';
-import { keys, type Region, type Role, type User } from '../api';
+import { keys, type Role, type User } from '../api';
 import { useAdminMutation } from '../hooks';
 import { AdminModal, FormError, splitApiError } from '../ui';
 import { OrganizationSelect } from './OrganizationSelect';
-import { regionOptions, roleOptions } from './labels';
+import { RegionSelect } from './RegionSelect';
+import { regionKeys } from '../regions/model';
+import { roleOptions } from './labels';
 
-const FIELDS = ['name', 'email', 'role', 'region', 'organization_id'] as const;
+const FIELDS = ['name', 'email', 'role', 'region_id', 'organization_id'] as const;
 
 interface Values {
   name: string;
   email: string;
   role: Role;
-  region: string | null;
+  region_id: string | null;
   organization_id: string | null;
 }
 
@@ -25,7 +27,7 @@ interface Values {
 // Mounted only while open, so every invitation starts from an empty form.
 export function InviteUserModal({ onClose, defaultRole }: { onClose: () => void; defaultRole: Role }) {
   const form = useForm<Values>({
-    initialValues: { name: '', email: '', role: defaultRole, region: null, organization_id: null },
+    initialValues: { name: '', email: '', role: defaultRole, region_id: null, organization_id: null },
     validate: {
       name: (v) => (v.trim() ? null : 'Enter a name'),
       email: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : 'Enter an email address'),
@@ -41,11 +43,11 @@ export function InviteUserModal({ onClose, defaultRole }: { onClose: () => void;
           email: v.email.trim(),
           role: v.role,
           send_invite: true,
-          ...(v.role !== 'end-user' && v.region ? { region: v.region as Region } : {}),
+          ...(v.role !== 'end-user' && v.region_id ? { region_id: Number(v.region_id) } : {}),
           ...(v.role === 'end-user' && v.organization_id ? { organization_id: Number(v.organization_id) } : {}),
         },
       }),
-    invalidate: [keys.users],
+    invalidate: [keys.users, regionKeys.regions],
     success: (d) => `An invitation email was sent to ${d.user.email}`,
     notifyError: false,
     onSuccess: onClose,
@@ -74,7 +76,7 @@ export function InviteUserModal({ onClose, defaultRole }: { onClose: () => void;
           <TextInput label="Email" type="email" required {...form.getInputProps('email')} />
           <Select label="Role" data={roleOptions(false)} allowDeselect={false} {...form.getInputProps('role')} />
           {staff ? (
-            <Select label="Region" description="Which follow-the-sun shift this agent works in" data={regionOptions} clearable placeholder="No region" {...form.getInputProps('region')} />
+            <RegionSelect value={form.values.region_id} onChange={(v) => form.setFieldValue('region_id', v)} error={form.errors.region_id as string | undefined} />
           ) : (
             <OrganizationSelect
               value={form.values.organization_id}

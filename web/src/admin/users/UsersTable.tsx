@@ -8,7 +8,8 @@ import { fetchPage, keys, PER_PAGE, type User } from '../api';
 import { useAdminMutation, useAllOrganizations } from '../hooks';
 import { ConfirmModal, Pager } from '../ui';
 import { EditUserModal } from './EditUserModal';
-import { formatLogin, REGION_LABEL, ROLE_LABEL, statusOf } from './labels';
+import { useAllRegions } from '../regions/model';
+import { formatLogin, ROLE_LABEL, statusOf } from './labels';
 
 export function UsersTable({ kind, path }: { kind: 'staff' | 'customers'; path: string }) {
   const [page, setPage] = useState(1);
@@ -20,6 +21,8 @@ export function UsersTable({ kind, path }: { kind: 'staff' | 'customers'; path: 
   });
   const me = useSession().data;
   const orgs = useAllOrganizations();
+  const regions = useAllRegions();
+  const regionName = (id: number | null) => (id === null ? '—' : (regions.data?.find((r) => r.id === id)?.name ?? `#${id}`));
   const orgName = (id: number | null) => (id === null ? '—' : (orgs.data?.find((o) => o.id === id)?.name ?? `#${id}`));
   const [editing, setEditing] = useState<User | null>(null);
   const [deactivating, setDeactivating] = useState<User | null>(null);
@@ -68,7 +71,7 @@ export function UsersTable({ kind, path }: { kind: 'staff' | 'customers'; path: 
                     </Text>
                   </Table.Td>
                   <Table.Td>{ROLE_LABEL[u.role]}</Table.Td>
-                  <Table.Td>{kind === 'staff' ? (u.region ? REGION_LABEL[u.region] : '—') : orgName(u.organization_id)}</Table.Td>
+                  <Table.Td>{kind === 'staff' ? regionName(u.region_id) : orgName(u.organization_id)}</Table.Td>
                   <Table.Td>
                     <Badge color={status.color} variant="light">
                       {status.label}

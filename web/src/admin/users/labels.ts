@@ -1,11 +1,9 @@
-import type { Region, Role, User } from '../api';
+import type { Role, User } from '../api';
 
 export const ROLE_LABEL: Record<Role, string> = { 'end-user': 'Customer', agent: 'Agent', admin: 'Administrator' };
-export const REGION_LABEL: Record<Region, string> = { amer: 'AMER', emea: 'EMEA', apac: 'APAC' };
 
 export const roleOptions = (staffOnly: boolean) =>
   (staffOnly ? (['agent', 'admin'] as Role[]) : (['end-user', 'agent', 'admin'] as Role[])).map((r) => ({ value: r, label: ROLE_LABEL[r] }));
-export const regionOptions = (Object.keys(REGION_LABEL) as Region[]).map((r) => ({ value: r, label: REGION_LABEL[r] }));
 
 /** One word for where an account stands, most significant first. */
 export function statusOf(u: User): { label: string; color: string } {

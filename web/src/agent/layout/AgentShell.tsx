@@ -4,6 +4,9 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useSignOut } from '../../auth/session';
 import { EscalationsNavLink } from '../escalation/EscalationsNavLink';
+import { AwayMenuItems } from '../oncall/AwayToggle';
+import { PagerMenu } from '../oncall/PagerMenu';
+import { ShiftsNavLinks } from '../oncall/ShiftsNavLinks';
 import { SlaWarningsMenu } from '../sla/SlaWarningsMenu';
 import { ShortcutsHelp } from '../shortcuts/ShortcutsHelp';
 import { useShortcuts } from '../shortcuts/useShortcuts';
@@ -27,6 +30,7 @@ export function AgentShell({ children }: { children: ReactNode }) {
             Sundial · Agent
           </Text>
           <Group gap="sm">
+            <PagerMenu />
             <SlaWarningsMenu />
             <Tooltip label="Keyboard shortcuts">
               <ActionIcon variant="subtle" color="gray" onClick={help.open} aria-label="Keyboard shortcuts">
@@ -43,6 +47,7 @@ export function AgentShell({ children }: { children: ReactNode }) {
               </Menu.Target>
               <Menu.Dropdown>
                 <Menu.Label>{me.email}</Menu.Label>
+                <AwayMenuItems />
                 <Menu.Item onClick={() => void signOut()}>Sign out</Menu.Item>
               </Menu.Dropdown>
             </Menu>
@@ -52,6 +57,7 @@ export function AgentShell({ children }: { children: ReactNode }) {
       <AppShell.Navbar p="xs">
         <ViewsNav />
         <EscalationsNavLink />
+        <ShiftsNavLinks />
       </AppShell.Navbar>
       <AppShell.Main bg="gray.0">{children}</AppShell.Main>
       <ShortcutsHelp opened={helpOpen} onClose={help.close} />

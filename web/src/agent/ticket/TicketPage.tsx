@@ -11,6 +11,7 @@ import { EscalationPanel } from '../escalation/EscalationPanel';
 import { SolveOverrideModal } from '../escalation/SolveOverrideModal';
 import { byId, dateTime, timeAgo } from '../format';
 import { useCurrentAgent } from '../layout/CurrentAgent';
+import { PagesPanel } from '../oncall/PagesPanel';
 import { useShortcuts } from '../shortcuts/useShortcuts';
 import { SlaBadge } from '../sla/SlaBadge';
 import { SlaPanel } from '../sla/SlaPanel';
@@ -173,6 +174,7 @@ function TicketWorkspace({ ticketId }: { ticketId: number }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="sm">
+            <PagesPanel ticketId={ticketId} />
             <EscalationPanel ticketId={ticketId} canEdit={abilities.can_edit} ticketUpdatedAt={ticket.updated_at} />
             <FieldsPanel
               ticket={ticket}

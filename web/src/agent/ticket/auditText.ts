@@ -68,6 +68,7 @@ export function formatValue(name: string | undefined, value: unknown, names: Aud
 export function describeEvent(event: AuditEvent, names: AuditNames): string {
   switch (event.type) {
     case 'Change':
+      if (event.field_name === 'pending_auto_solve_blocked') return `Did not auto-solve the pending ticket: ${String(event.value)}`;
       return `changed ${fieldLabel(event.field_name, names)} from ${formatValue(event.field_name, event.previous_value, names)} to ${formatValue(event.field_name, event.value, names)}`;
     case 'Create':
       return `set ${fieldLabel(event.field_name, names)} to ${formatValue(event.field_name, event.value, names)}`;
@@ -75,7 +76,63 @@ export function describeEvent(event: AuditEvent, names: AuditNames): string {
       return event.public === false ? 'added an internal note' : 'added a public comment';
     case 'FollowUp':
       return `created this as a follow-up of #${String(event.value)}`;
+    case 'Page':
+      return describePage(event, names);
+    case 'SatisfactionRating':
+    case 'Notification':
+      return describeCustomerMail(event, names);
     default:
       return `recorded ${event.type.toLowerCase()}`;
+  }
+}
+
+const SCORE_LABEL: Record<string, string> = { good: 'Good', bad: 'Bad', offered: 'offered' };
+
+/** Satisfaction surveys and ratings (spec §7) and pending reminders (spec §5.2) sent by rules. */
+function describeCustomerMail(event: AuditEvent, names: AuditNames): string {
+  const v = (event.value && typeof event.value === 'object' ? event.value : {}) as Record<string, unknown>;
+  if (event.type === 'Notification') {
+    const to = Array.isArray(v.recipients) && v.recipients.length ? v.recipients.map((id) => userName(id, names)).join(', ') : 'nobody (no active recipients)';
+    return `Sent pending reminder ${String(v.reminder ?? '')} of ${String(v.of ?? '')} to ${to}`;
+  }
+  if (v.score === 'offered') return `Sent the satisfaction survey to ${userName(v.recipient_id, names)}`;
+  const previous = (v.previous && typeof v.previous === 'object' ? v.previous : null) as { score?: string } | null;
+  const score = SCORE_LABEL[String(v.score)] ?? String(v.score);
+  const comment = typeof v.comment === 'string' && v.comment ? `: “${v.comment}”` : '';
+  return previous?.score ? `changed the satisfaction rating from ${SCORE_LABEL[previous.score] ?? previous.score} to ${score}${comment}` : `rated the support ${score}${comment}`;
+}
+
+/** What a Premier page event records (spec §9.3); every key is optional for older events. */
+interface PageValue {
+  user_id?: number | null;
+  level?: 'primary' | 'backup';
+  send?: number;
+  reason?: string;
+  from_user_id?: number | null;
+  no_backup?: boolean;
+  via?: 'agent' | 'link';
+}
+
+/** "Paged Pat Primary (send 2)", "Escalated to backup Bo Backup", "Page acknowledged by …", "Page resolved: …". */
+function describePage(event: AuditEvent, names: AuditNames): string {
+  const v = (event.value && typeof event.value === 'object' ? event.value : {}) as PageValue;
+  const who = (id: number | null | undefined) => (typeof id === 'number' ? userName(id, names) : 'nobody (no one is on call)');
+  switch (event.field_name) {
+    case 'paged':
+    case 'repaged': {
+      const backup = v.level === 'backup' ? 'backup ' : '';
+      const why = v.reason === 'first_reply_75' ? ': 75 % of the first-reply target used without a reply' : '';
+      return `Paged ${backup}${who(v.user_id)} (send ${v.send ?? 1})${why}`;
+    }
+    case 'escalated':
+      return v.no_backup
+        ? `Escalation to the backup: no backup is on call, still paging ${who(v.user_id)}`
+        : `Escalated to backup ${who(v.user_id)}${typeof v.from_user_id === 'number' ? ` (${userName(v.from_user_id, names)} did not acknowledge)` : ''}`;
+    case 'acknowledged':
+      return `Page acknowledged by ${who(v.user_id)}${v.via === 'link' ? ' from the link in the page' : ''}`;
+    case 'resolved':
+      return `Page resolved: ${v.reason ?? 'no longer needed'}`;
+    default:
+      return `recorded a page event (${event.field_name ?? 'unknown'})`;
   }
 }
