@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestEnv } from '../harness.js';
 import { createAgent, uniq, type Actor } from '../factories.js';
-import { newPage, screenshot, withBrowserApp } from './browser.js';
+import { screenshot, withBrowserApp } from './browser.js';
+import { signedIn as openSignedIn } from './ui.js';
 
 let env: TestEnv;
 let browser: Browser;
@@ -15,15 +16,7 @@ beforeAll(async () => {
   admin = await createAgent(env, { admin: true, name: 'Sam SLA' });
 });
 
-/** Signs in through the admin sign-in form, as a person would, and lands on `path`. */
-async function signedIn(path: string): Promise<Page & { errors: string[] }> {
-  const page = await newPage(browser, env.url);
-  await page.goto(path);
-  await page.getByLabel(/^Email/).fill(admin.user.email);
-  await page.getByLabel(/^Password/).fill(admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return page;
-}
+const signedIn = (path: string) => openSignedIn(browser, env.url, path, admin);
 
 const notification = (page: Page, text: string | RegExp) => page.locator('.mantine-Notification-root').filter({ hasText: text });
 

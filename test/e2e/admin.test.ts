@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestEnv } from '../harness.js';
 import { createAgent, createCustomer, createOrganization, formsOf, uniq, type Actor } from '../factories.js';
-import { newPage, screenshot, withBrowserApp } from './browser.js';
+import { screenshot, withBrowserApp } from './browser.js';
+import { signedIn as openSignedIn } from './ui.js';
 
 let env: TestEnv;
 let browser: Browser;
@@ -15,15 +16,7 @@ beforeAll(async () => {
   admin = await createAgent(env, { admin: true, name: 'Ada Admin' });
 });
 
-/** Signs in through the admin sign-in form, as a person would, and lands on `path`. */
-async function signedIn(path: string, who: { user: { email: string }; password: string } = admin): Promise<Page & { errors: string[] }> {
-  const page = await newPage(browser, env.url);
-  await page.goto(path);
-  await page.getByLabel(/^Email/).fill(who.user.email);
-  await page.getByLabel(/^Password/).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return page;
-}
+const signedIn = (path: string, who: Actor = admin) => openSignedIn(browser, env.url, path, who);
 
 /** Picks an option of a Mantine Select (searchable or not) by its label. */
 async function choose(page: Page, label: string, option: string | RegExp, search?: string) {

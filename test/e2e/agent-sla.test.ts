@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestEnv } from '../harness.js';
 import { createAgent, createCustomer, createOrganization, technicalRequest, uniq, type Actor } from '../factories.js';
-import { newPage, screenshot, withBrowserApp } from './browser.js';
+import { screenshot, withBrowserApp } from './browser.js';
+import { signedIn as openSignedIn, type TestPage } from './ui.js';
 
 let env: TestEnv;
 let browser: Browser;
@@ -11,17 +12,8 @@ withBrowserApp((e, b) => {
   browser = b;
 });
 
-type TestPage = Page & { errors: string[] };
 
-/** Opens `path` signed out and signs in through the workspace's form, as agent.test.ts does. */
-async function signedIn(path: string, who: Actor): Promise<TestPage> {
-  const page = await newPage(browser, env.url);
-  await page.goto(path);
-  await page.getByLabel(/^Email/).fill(who.user.email);
-  await page.getByLabel(/^Password/).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return page;
-}
+const signedIn = (path: string, who: Actor): Promise<TestPage> => openSignedIn(browser, env.url, path, who);
 
 async function request(plan: 'premier' | 'free', subject: string) {
   const customer = await createCustomer(env, await createOrganization(env, { plan }));
