@@ -23,6 +23,7 @@ import { registerInboundMailRoutes } from './modules/mail/inbound/inbound.routes
 import { registerRegionRoutes } from './modules/shifts/regions.routes.js';
 import { registerRoutingRoutes } from './modules/shifts/routing.routes.js';
 import { registerHandoverRoutes } from './modules/shifts/handovers.routes.js';
+import { registerSatisfactionRoutes } from './modules/satisfaction/satisfaction.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   const routes = collectRoutes(app);
@@ -48,6 +49,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerRegionRoutes(app, ctx);
   registerRoutingRoutes(app, ctx);
   registerHandoverRoutes(app, ctx);
+  registerSatisfactionRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);
   await registerWebRoutes(app);

@@ -8,6 +8,8 @@ import { deliverPage } from './paging/delivery.js';
 import { runPagingTick } from './paging/pages.js';
 import { routeTicket } from './shifts/routing.js';
 import { runRoutingTick } from './shifts/handovers.js';
+import { offerSurvey } from './satisfaction/offer.js';
+import { sweepPendingTickets } from './tickets/pending-reminders.js';
 
 /** Registers every background worker on this node; pg-boss hands each job to exactly one node. */
 export async function startWorkers(ctx: AppContext, transport: MailTransport): Promise<void> {
@@ -25,4 +27,7 @@ export async function startWorkers(ctx: AppContext, transport: MailTransport): P
   await ctx.jobs.work('routing.route', async ({ ticketId }) => void (await routeTicket(ctx, ticketId)));
   await ctx.jobs.work('routing.tick', async () => void (await runRoutingTick(ctx)));
   await ctx.jobs.schedule('routing.tick', '* * * * *');
+  await ctx.jobs.work('csat.offer', async ({ ticketId }) => void (await offerSurvey(ctx, ticketId)));
+  await ctx.jobs.work('tickets.pending-sweep', async () => void (await sweepPendingTickets(ctx)));
+  await ctx.jobs.schedule('tickets.pending-sweep', '* * * * *');
 }

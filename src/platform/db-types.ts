@@ -205,6 +205,11 @@ export interface TicketsTable {
   deleted_at: NullableStamp;
   sla_next_breach_at: NullableStamp;
   sla_breached_since: NullableStamp;
+  /** Since when the ticket waits on the requester (status pending); drives reminders and auto-solve. */
+  pending_since: NullableStamp;
+  pending_reminders_sent: Generated<number>;
+  /** Why the pending auto-solve could not run (no assignee, a solve guard), once recorded. */
+  pending_auto_solve_blocked: string | null;
 }
 
 export interface TicketCollaboratorsTable {
@@ -523,6 +528,24 @@ export interface PageDeliveriesTable {
   sent_at: NullableStamp;
 }
 
+export type SatisfactionScore = 'offered' | 'good' | 'bad';
+
+export interface SatisfactionRatingsTable {
+  id: Id;
+  ticket_id: number;
+  /** tickets.solved_at of the solve the survey is about: one survey per solve. */
+  ticket_solved_at: Date;
+  requester_id: number;
+  assignee_id: NullableRef;
+  group_id: NullableRef;
+  score: SatisfactionScore;
+  comment: string | null;
+  offered_at: NullableStamp;
+  rated_at: NullableStamp;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   groups: GroupsTable;
@@ -564,6 +587,7 @@ export interface Database {
   paging_targets: PagingTargetsTable;
   pages: PagesTable;
   page_deliveries: PageDeliveriesTable;
+  satisfaction_ratings: SatisfactionRatingsTable;
 }
 
 export type User = Selectable<UsersTable>;

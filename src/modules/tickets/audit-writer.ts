@@ -4,7 +4,8 @@ import { publishLive } from '../../platform/live.js';
 export interface AuditEvent {
   /**
    * Page: Premier on-call paging (field_name: paged, escalated, acknowledged, resolved); agents only.
-   * SatisfactionRating: a survey offered or a rating given (value {score, comment, rating_id}).
+   * SatisfactionRating: a survey offered (value {score: 'offered', rating_id, recipient_id}) or a rating
+   * given or changed (value {score, comment, rating_id, assignee_id, previous}).
    * Notification: a mail sent by a rule (value {kind, recipients, reminder?}).
    */
   type: 'Create' | 'Change' | 'Comment' | 'FollowUp' | 'Page' | 'SatisfactionRating' | 'Notification';

@@ -16,7 +16,7 @@ const threadRoot = (ctx: AppContext, ticketId: number) => `<ticket-${ticketId}@$
  * message the customer sent is referenced too, so their client threads our answer under it.
  * Reply-To is the ticket's signed address: a reply threads even if the client drops the headers.
  */
-async function threadHeaders(tx: Executor, ctx: AppContext, ticketId: number) {
+export async function threadHeaders(tx: Executor, ctx: AppContext, ticketId: number) {
   const root = threadRoot(ctx, ticketId);
   const lastInbound = await tx
     .selectFrom('ticket_comments')

@@ -9,12 +9,13 @@ import { canCommentOnTicket, canSeeTicket } from '../../permissions/tickets.js';
 import { canTransition } from './status-machine.js';
 import { presentRequest, presentTicket, type TicketExtras } from './tickets.presenter.js';
 import { collaboratorIds, followupIds } from './tickets.repository.js';
+import { latestRatings } from '../satisfaction/ratings.repository.js';
 
-/** Loads what presenting a page of tickets needs in two queries, whatever the page size. */
+/** Loads what presenting a page of tickets needs in three queries, whatever the page size. */
 export async function ticketExtras(db: Executor, tickets: Ticket[]): Promise<Map<number, TicketExtras>> {
   const ids = tickets.map((t) => t.id);
-  const [ccs, followups] = await Promise.all([collaboratorIds(db, ids), followupIds(db, ids)]);
-  return new Map(ids.map((id) => [id, { collaboratorIds: ccs.get(id) ?? [], followupIds: followups.get(id) ?? [] }]));
+  const [ccs, followups, ratings] = await Promise.all([collaboratorIds(db, ids), followupIds(db, ids), latestRatings(db, ids)]);
+  return new Map(ids.map((id) => [id, { collaboratorIds: ccs.get(id) ?? [], followupIds: followups.get(id) ?? [], satisfaction: ratings.get(id) ?? null }]));
 }
 
 export async function presentTickets(db: Executor, base: string, tickets: Ticket[]) {
@@ -30,6 +31,8 @@ export async function presentRequests(db: Executor, base: string, actor: Actor, 
     const rel = { isCollaborator: x.collaboratorIds.includes(actor.user.id) };
     return presentRequest(base, t, {
       ...x,
+      // The rating is the requester's feedback: CCs and colleagues do not see it.
+      satisfaction: t.requester_id === actor.user.id || isAgent(actor) ? x.satisfaction : null,
       canComment: canSeeTicket(actor, t, rel) && canCommentOnTicket(actor, t, rel),
       canBeSolvedByMe: t.assignee_id !== null && (t.requester_id === actor.user.id || isAgent(actor)) && canTransition(t.status, 'solved', 'end_user') && t.status !== 'solved',
     });

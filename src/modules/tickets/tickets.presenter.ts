@@ -3,10 +3,14 @@ import { resourceUrl } from '../../platform/http.js';
 import { iso } from '../accounts/users.presenter.js';
 import type { FieldWithOptions } from './forms.repository.js';
 import { customerStatus } from './status-machine.js';
+import type { RatingSummary } from '../satisfaction/ratings.repository.js';
+import { ticketRating } from '../satisfaction/satisfaction.presenter.js';
 
 export interface TicketExtras {
   collaboratorIds: number[];
   followupIds: number[];
+  /** The latest satisfaction survey, loaded for the whole page (ticket-views). */
+  satisfaction?: RatingSummary | null;
 }
 
 const via = (channel: string, followupSourceId: number | null) => ({
@@ -51,7 +55,7 @@ export function presentTicket(base: string, t: Ticket, x: TicketExtras) {
     tags: t.tags,
     custom_fields: fields,
     fields,
-    satisfaction_rating: null,
+    satisfaction_rating: ticketRating(x.satisfaction),
     sharing_agreement_ids: [],
     followup_ids: x.followupIds,
     via_followup_source_id: t.via_followup_source_id,
@@ -97,6 +101,7 @@ export function presentRequest(base: string, t: Ticket, x: TicketExtras & { canB
     assignee_id: t.assignee_id,
     ticket_form_id: t.form_id,
     solved: t.status === 'solved' || t.status === 'closed',
+    satisfaction_rating: ticketRating(x.satisfaction),
   };
 }
 

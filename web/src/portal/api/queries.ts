@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { ApiError, get } from '../../api/client';
-import type { Comment, CommentAuthor, RequestListPage, SupportRequest, TicketField, TicketForm } from './types';
+import { ApiError, get, post } from '../../api/client';
+import type { Comment, CommentAuthor, RequestListPage, SatisfactionRating, SupportRequest, TicketField, TicketForm } from './types';
 
 export const PER_PAGE = 25;
 
@@ -115,4 +115,12 @@ export function useFormsAndFields() {
     },
     staleTime: 5 * 60_000,
   });
+}
+
+/** The requester rates a solved request (and may change it until it closes); answers the saved rating. */
+export async function rateRequest(id: number, score: 'good' | 'bad', comment: string): Promise<SatisfactionRating> {
+  const res = await post<{ satisfaction_rating: { id: number; score: 'good' | 'bad'; comment: string | null } }>(`/api/v2/tickets/${id}/satisfaction_rating`, {
+    satisfaction_rating: { score, comment },
+  });
+  return { id: res.satisfaction_rating.id, score: res.satisfaction_rating.score, comment: res.satisfaction_rating.comment };
 }

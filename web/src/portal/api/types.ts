@@ -26,6 +26,16 @@ export interface SupportRequest {
   followup_ids: number[];
   ticket_form_id: number | null;
   custom_fields: CustomFieldValue[];
+  /** The latest satisfaction survey: `{score: 'offered'}` while unanswered, else the rating. */
+  satisfaction_rating?: SatisfactionRating | null;
+}
+
+export type SatisfactionScore = 'offered' | 'good' | 'bad';
+
+export interface SatisfactionRating {
+  id?: number;
+  score: SatisfactionScore;
+  comment?: string | null;
 }
 
 /** Offset-paginated list answer shared by /requests, /requests/ccd, /requests/organization and /requests/search. */

@@ -10,6 +10,8 @@ import { Conversation } from './Conversation';
 import { ReplyBox } from './ReplyBox';
 import { RequestDetails } from './RequestDetails';
 import { SolveButton } from './SolveButton';
+import { SatisfactionPanel } from './SatisfactionPanel';
+import { useSession } from '../../auth/session';
 
 /** What the status means for the customer, in one sentence. */
 const NEXT_STEP: Record<RequestStatus, string> = {
@@ -37,6 +39,7 @@ export function RequestPage() {
   const state = (location.state ?? {}) as { created?: boolean; followUpOf?: number };
   const request = useSupportRequest(requestId);
   const conversation = useConversation(requestId);
+  const me = useSession().data;
   useDocumentTitle(request.data ? `#${request.data.id} ${request.data.subject} · Sundial Support` : 'Request · Sundial Support');
 
   if (!requestId) return <RequestNotFound />;
@@ -86,6 +89,9 @@ export function RequestPage() {
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="md">
             {r.can_be_solved_by_me && <SolveButton request={r} />}
+            {me?.id === r.requester_id && me.role === 'end-user' && (
+              <SatisfactionPanel key={r.id} request={r} />
+            )}
             <RequestDetails request={r} />
           </Stack>
         </Grid.Col>
