@@ -20,6 +20,7 @@ import { registerEscalationRoutes } from './modules/escalation/escalations.route
 import { registerOnCallRoutes } from './modules/paging/on-call.routes.js';
 import { registerPagingRoutes } from './modules/paging/paging.routes.js';
 import { registerInboundMailRoutes } from './modules/mail/inbound/inbound.routes.js';
+import { registerSearchRoutes } from './modules/search/search.routes.js';
 import { registerRegionRoutes } from './modules/shifts/regions.routes.js';
 import { registerRoutingRoutes } from './modules/shifts/routing.routes.js';
 import { registerHandoverRoutes } from './modules/shifts/handovers.routes.js';
@@ -46,6 +47,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerOnCallRoutes(app, ctx);
   registerPagingRoutes(app, ctx);
   registerInboundMailRoutes(app, ctx);
+  registerSearchRoutes(app, ctx);
   registerRegionRoutes(app, ctx);
   registerRoutingRoutes(app, ctx);
   registerHandoverRoutes(app, ctx);

@@ -68,4 +68,18 @@ describe('node-zendesk 6, unchanged, against Sundial', () => {
     await expect(bad.tickets.list()).rejects.toThrow();
     await expect(client.tickets.show(99999999)).rejects.toThrow();
   });
+
+  it('searches with Zendesk query syntax, following every page with queryAll', async () => {
+    const org = await createOrganization(env);
+    const word = `zdsearch${Date.now()}`;
+    const made: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { result } = await client.tickets.create({ ticket: { subject: `${word} ${i}`, comment: { body: 'x' }, priority: 'urgent', requester: { email: `s${i}@${org.domain}` } } });
+      made.push(result.id);
+    }
+    const { result } = await client.search.query(`type:ticket status<solved priority:urgent ${word}`);
+    expect(result.map((r: { id: number }) => r.id).sort()).toEqual([...made].sort());
+    const all = await client.search.queryAll(`${word} type:ticket`);
+    expect(all.map((r: { id: number; result_type: string }) => [r.id, r.result_type]).sort()).toEqual(made.map((id) => [id, 'ticket']).sort());
+  });
 });

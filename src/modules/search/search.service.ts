@@ -1,0 +1,150 @@
+import { sql, type SqlBool } from 'kysely';
+import type { AppContext } from '../../platform/context.js';
+import type { Group, Organization, Ticket, User } from '../../platform/db-types.js';
+import type { Actor } from '../accounts/actor.js';
+import { fieldCondition, textMatch, ticketText, tsQuery } from './ticket-filter.js';
+import { parseQuery, QueryError, type FieldTerm, type Term, type TextTerm } from './query.js';
+
+export type ResultType = 'ticket' | 'user' | 'organization' | 'group';
+export const RESULT_TYPES: ResultType[] = ['ticket', 'user', 'organization', 'group'];
+/** Zendesk answers at most 1000 results per query. */
+export const MAX_RESULTS = 1000;
+
+export interface SearchPlan {
+  types: ResultType[];
+  text: TextTerm[];
+  fields: FieldTerm[];
+  sortBy: 'relevance' | 'created_at' | 'updated_at' | 'priority' | 'status' | 'ticket_type';
+  sortOrder: 'asc' | 'desc';
+}
+
+const SORTS: Record<string, SearchPlan['sortBy']> = { created: 'created_at', created_at: 'created_at', updated: 'updated_at', updated_at: 'updated_at', commented: 'updated_at', priority: 'priority', status: 'status', ticket_type: 'ticket_type' };
+
+/** Splits a query into what to search, how to filter and how to sort. */
+export function planSearch(query: string, params: { sortBy?: string; sortOrder?: string; type?: string }): SearchPlan {
+  const terms: Term[] = parseQuery(query);
+  const typeTerms = terms.filter((t): t is FieldTerm => t.kind === 'field' && t.key === 'type');
+  const control = new Set(['type', 'order_by', 'sort']);
+  const fields = terms.filter((t): t is FieldTerm => t.kind === 'field' && !control.has(t.key));
+  const text = terms.filter((t): t is TextTerm => t.kind === 'text');
+  const types = (params.type ? [params.type] : typeTerms.map((t) => t.value.toLowerCase())) as ResultType[];
+  for (const type of types) if (!RESULT_TYPES.includes(type)) throw new QueryError(`type must be one of ${RESULT_TYPES.join(', ')}`);
+  const orderBy = terms.find((t): t is FieldTerm => t.kind === 'field' && t.key === 'order_by')?.value ?? params.sortBy;
+  const sort = terms.find((t): t is FieldTerm => t.kind === 'field' && t.key === 'sort')?.value ?? params.sortOrder;
+  if (orderBy !== undefined && !SORTS[orderBy]) throw new QueryError(`order_by must be one of ${Object.keys(SORTS).join(', ')}`);
+  if (sort !== undefined && sort !== 'asc' && sort !== 'desc') throw new QueryError('sort must be asc or desc');
+  return {
+    types: types.length ? [...new Set(types)] : fields.length ? ['ticket'] : RESULT_TYPES,
+    text,
+    fields,
+    sortBy: orderBy ? SORTS[orderBy] : text.length ? 'relevance' : 'created_at',
+    sortOrder: (sort as 'asc' | 'desc' | undefined) ?? 'desc',
+  };
+}
+
+/** Repeating a keyword ORs its values; different keywords AND; a leading - negates one term. */
+function grouped<T extends { key: string; negated: boolean }>(terms: T[]): { positive: Map<string, T[]>; negative: T[] } {
+  const positive = new Map<string, T[]>();
+  for (const t of terms.filter((x) => !x.negated)) positive.set(t.key, [...(positive.get(t.key) ?? []), t]);
+  return { positive, negative: terms.filter((x) => x.negated) };
+}
+
+/** The tickets query for a plan, without order or limit. Agents search every ticket. */
+async function ticketQuery(ctx: AppContext, actor: Actor, plan: SearchPlan) {
+  const now = ctx.clock.now();
+  const { positive, negative } = grouped(plan.fields);
+  const groups = await Promise.all([...positive.values()].map((terms) => Promise.all(terms.map((t) => fieldCondition(ctx.db, actor, t, now)))));
+  const negated = await Promise.all(negative.map((t) => fieldCondition(ctx.db, actor, t, now)));
+  return ctx.db
+    .selectFrom('tickets')
+    .where('tickets.deleted_at', 'is', null)
+    .where((eb) =>
+      eb.and([
+        ...groups.map((alternatives) => eb.or(alternatives.map((c) => c(eb)))),
+        ...negated.map((c) => eb.not(c(eb))),
+        ...plan.text.map((t) => (t.negated ? eb.not(textMatch(eb, t)) : textMatch(eb, t))),
+      ]),
+    );
+}
+
+function ticketOrder(plan: SearchPlan) {
+  const dir = plan.sortOrder === 'asc' ? sql`ASC` : sql`DESC`;
+  const positive = plan.text.filter((t) => !t.negated);
+  switch (plan.sortBy) {
+    case 'relevance': {
+      if (!positive.length) return sql`tickets.created_at DESC, tickets.id DESC`;
+      const q = positive.map((t) => tsQuery(t)).reduce((a, b) => sql`${a} || ${b}`);
+      return sql`ts_rank(${ticketText}, ${q}) DESC, tickets.updated_at DESC, tickets.id DESC`;
+    }
+    case 'priority':
+      return sql`array_position(ARRAY['low','normal','high','urgent']::text[], tickets.priority) ${dir} NULLS LAST, tickets.id ${dir}`;
+    case 'status':
+      return sql`array_position(ARRAY['new','open','pending','hold','solved','closed']::text[], tickets.status) ${dir}, tickets.id ${dir}`;
+    case 'ticket_type':
+      return sql`tickets.type ${dir} NULLS LAST, tickets.id ${dir}`;
+    default:
+      return sql`${sql.ref(`tickets.${plan.sortBy}`)} ${dir}, tickets.id ${dir}`;
+  }
+}
+
+export async function searchTickets(ctx: AppContext, actor: Actor, plan: SearchPlan, window: { offset: number; limit: number; afterId?: number }): Promise<Ticket[]> {
+  const q = await ticketQuery(ctx, actor, plan);
+  if (window.afterId !== undefined) {
+    // Export: stable id order for the cursor, whatever the sort.
+    return q.selectAll('tickets').where('tickets.id', '>', window.afterId).orderBy('tickets.id').limit(window.limit).execute();
+  }
+  return q.selectAll('tickets').orderBy(ticketOrder(plan)).offset(window.offset).limit(window.limit).execute();
+}
+
+export async function countTickets(ctx: AppContext, actor: Actor, plan: SearchPlan): Promise<number> {
+  const q = await ticketQuery(ctx, actor, plan);
+  const row = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+const like = (s: string) => `%${s.replace(/[%_\\]/g, '\\$&')}%`;
+
+/** People by name, email, role, external id or organization (free words match name or email). */
+export async function searchUsers(ctx: AppContext, plan: SearchPlan, limit: number, afterId = 0): Promise<User[]> {
+  const orgIds = async (v: string) => (/^\d+$/.test(v) ? [Number(v)] : (await ctx.db.selectFrom('organizations').select('id').where('name', 'ilike', v).execute()).map((o) => o.id));
+  const conditions: ((eb: any) => any)[] = [];
+  for (const t of plan.fields) {
+    let c: (eb: any) => any;
+    if (t.key === 'role') c = (eb) => eb('role', '=', t.value.toLowerCase() === 'end-user' || t.value.toLowerCase() === 'end_user' ? 'end-user' : t.value.toLowerCase());
+    else if (t.key === 'email') c = (eb) => eb(sql`lower(email)`, 'like', like(t.value.toLowerCase()));
+    else if (t.key === 'name') c = (eb) => eb('name', 'ilike', like(t.value));
+    else if (t.key === 'external_id') c = (eb) => eb('external_id', '=', t.value);
+    else if (t.key === 'organization') {
+      const ids = await orgIds(t.value);
+      c = (eb) => (ids.length ? eb('organization_id', 'in', ids) : sql<SqlBool>`false`);
+    } else if (t.key === 'tags' || t.key === 'tag') c = () => sql<SqlBool>`tags @> ARRAY[${t.value.toLowerCase()}]::text[]`;
+    else throw new QueryError(`Unknown user search keyword "${t.key}"`);
+    conditions.push(t.negated ? (eb) => eb.not(c(eb)) : c);
+  }
+  for (const t of plan.text) {
+    const c = (eb: any) => eb.or([eb('name', 'ilike', like(t.text)), eb(sql`lower(email)`, 'like', like(t.text.toLowerCase()))]);
+    conditions.push(t.negated ? (eb) => eb.not(c(eb)) : c);
+  }
+  return ctx.db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '>', afterId)
+    .where((eb) => eb.and(conditions.map((c) => c(eb))))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** Organizations or groups by name (free words); no keywords apply to them. */
+export async function searchNamed<T extends 'organizations' | 'groups'>(ctx: AppContext, table: T, plan: SearchPlan, limit: number, afterId = 0): Promise<(T extends 'organizations' ? Organization : Group)[]> {
+  if (plan.fields.length) throw new QueryError(`${table} are searched by name only`);
+  const rows = await (ctx.db.selectFrom(table as 'organizations') as any)
+    .selectAll()
+    .where('id', '>', afterId)
+    .where('deleted_at', 'is', null)
+    .where((eb: any) => eb.and(plan.text.map((t) => (t.negated ? eb.not(eb('name', 'ilike', like(t.text))) : eb('name', 'ilike', like(t.text))))))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows;
+}

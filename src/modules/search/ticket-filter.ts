@@ -1,0 +1,152 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Executor } from '../../platform/db.js';
+import type { Database } from '../../platform/db-types.js';
+import type { Actor } from '../accounts/actor.js';
+import { parseDateValue, QueryError, type FieldTerm, type Operator, type TextTerm } from './query.js';
+
+type EB = ExpressionBuilder<Database, 'tickets'>;
+type Condition = Expression<SqlBool>;
+
+const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
+const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
+const TYPES = ['problem', 'incident', 'question', 'task'];
+
+/** Values of an ordered scale that satisfy `op value` (status<solved → new, open, pending, hold). */
+function ordered(scale: string[], op: Operator, value: string, key: string): string[] {
+  const i = scale.indexOf(value.toLowerCase());
+  if (i < 0) throw new QueryError(`${key} must be one of ${scale.join(', ')}`);
+  const keep = { ':': (j: number) => j === i, '<': (j: number) => j < i, '>': (j: number) => j > i, '<=': (j: number) => j <= i, '>=': (j: number) => j >= i }[op];
+  return scale.filter((_, j) => keep(j));
+}
+
+/** A tsquery for one text term: words ANDed, a phrase in order, a trailing * as a prefix. */
+export function tsQuery(t: TextTerm) {
+  if (t.phrase) return sql`phraseto_tsquery('simple', ${t.text})`;
+  if (t.prefix) {
+    const lexeme = t.text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+    return sql`to_tsquery('simple', ${`${lexeme}:*`})`;
+  }
+  return sql`plainto_tsquery('simple', ${t.text})`;
+}
+
+export const ticketText = sql`to_tsvector('simple', tickets.subject || ' ' || tickets.description)`;
+
+/** Tickets whose subject, description or any comment matches (agents search internal notes too). */
+function textMatch(eb: EB, t: TextTerm, where: 'all' | 'subject' | 'description' | 'comment' = 'all'): Condition {
+  const q = tsQuery(t);
+  const inComments = eb.exists(
+    eb.selectFrom('ticket_comments').select(sql`1`.as('x')).whereRef('ticket_comments.ticket_id', '=', 'tickets.id').where(sql<SqlBool>`to_tsvector('simple', ticket_comments.body) @@ ${q}`),
+  );
+  if (where === 'comment') return inComments;
+  if (where === 'subject') return sql<SqlBool>`to_tsvector('simple', tickets.subject) @@ ${q}`;
+  if (where === 'description') return sql<SqlBool>`to_tsvector('simple', tickets.description) @@ ${q}`;
+  return eb.or([sql<SqlBool>`${ticketText} @@ ${q}`, inComments]);
+}
+
+/** Users a people keyword names: me, an id, an email, or a name. */
+async function peopleIds(db: Executor, actor: Actor, value: string): Promise<number[]> {
+  if (value.toLowerCase() === 'me') return [actor.user.id];
+  if (/^\d{1,15}$/.test(value)) return [Number(value)];
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where((eb) => (value.includes('@') ? eb(sql`lower(email)`, '=', value.toLowerCase()) : eb('name', 'ilike', value.replace(/[%_\\]/g, '\\$&'))))
+    .limit(100)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+async function namedIds(db: Executor, table: 'organizations' | 'groups', value: string): Promise<number[]> {
+  if (/^\d{1,15}$/.test(value)) return [Number(value)];
+  const rows = await db.selectFrom(table).select('id').where('name', 'ilike', value.replace(/[%_\\]/g, '\\$&')).limit(100).execute();
+  return rows.map((r) => r.id);
+}
+
+const none = (v: string) => v.toLowerCase() === 'none';
+const idsOrNothing = (eb: EB, column: 'tickets.assignee_id' | 'tickets.requester_id' | 'tickets.submitter_id' | 'tickets.organization_id' | 'tickets.group_id', ids: number[]) =>
+  ids.length ? eb(column, 'in', ids) : sql<SqlBool>`false`;
+
+function dateCondition(eb: EB, column: 'tickets.created_at' | 'tickets.updated_at' | 'tickets.solved_at', t: FieldTerm, now: Date): Condition {
+  const { start, end } = parseDateValue(t.value, now);
+  const relative = start.getTime() === end.getTime();
+  switch (t.op) {
+    case ':':
+      return relative ? eb(column, '>=', start) : eb.and([eb(column, '>=', start), eb(column, '<', end)]);
+    case '>':
+      return eb(column, relative ? '>=' : '>=', relative ? start : end);
+    case '>=':
+      return eb(column, '>=', start);
+    case '<':
+      return eb(column, '<', start);
+    case '<=':
+      return eb(column, '<', end.getTime() === start.getTime() ? new Date(start.getTime() + 1) : end);
+  }
+}
+
+/**
+ * One condition per field term. People, organization and group names are resolved first (they need
+ * queries); everything else compiles to SQL on the tickets table and its indexes.
+ */
+export async function fieldCondition(db: Executor, actor: Actor, t: FieldTerm, now: Date): Promise<(eb: EB) => Condition> {
+  const v = t.value;
+  switch (t.key) {
+    case 'status':
+      return (eb) => eb('tickets.status', 'in', ordered(STATUSES, t.op, v, 'status') as never);
+    case 'priority':
+      return (eb) => (none(v) ? eb('tickets.priority', 'is', null) : eb('tickets.priority', 'in', ordered(PRIORITIES, t.op, v, 'priority') as never));
+    case 'ticket_type':
+      return (eb) => (none(v) ? eb('tickets.type', 'is', null) : eb('tickets.type', 'in', ordered(TYPES, ':', v, 'ticket_type') as never));
+    case 'assignee':
+    case 'requester':
+    case 'submitter': {
+      const column = `tickets.${t.key}_id` as 'tickets.assignee_id';
+      if (none(v)) return (eb) => eb(column, 'is', null);
+      const ids = await peopleIds(db, actor, v);
+      return (eb) => idsOrNothing(eb, column, ids);
+    }
+    case 'cc': {
+      const ids = await peopleIds(db, actor, v);
+      return (eb) =>
+        ids.length ? eb.exists(eb.selectFrom('ticket_collaborators').select(sql`1`.as('x')).whereRef('ticket_collaborators.ticket_id', '=', 'tickets.id').where('ticket_collaborators.user_id', 'in', ids)) : sql<SqlBool>`false`;
+    }
+    case 'organization':
+    case 'group': {
+      const column = t.key === 'organization' ? 'tickets.organization_id' : 'tickets.group_id';
+      if (none(v)) return (eb) => eb(column, 'is', null);
+      const ids = await namedIds(db, t.key === 'organization' ? 'organizations' : 'groups', v);
+      return (eb) => idsOrNothing(eb, column, ids);
+    }
+    case 'tags':
+    case 'tag':
+      return () => sql<SqlBool>`tickets.tags @> ARRAY[${v.toLowerCase()}]::text[]`;
+    case 'via':
+      return (eb) => eb('tickets.via_channel', '=', v.toLowerCase());
+    case 'subject':
+    case 'description':
+    case 'comment':
+      return (eb) => textMatch(eb, { kind: 'text', text: v, phrase: v.includes(' '), prefix: false, negated: false }, t.key as 'subject');
+    case 'has_attachment':
+      return (eb) => {
+        const has = eb.exists(eb.selectFrom('attachments').select(sql`1`.as('x')).whereRef('attachments.ticket_id', '=', 'tickets.id').where('attachments.deleted_at', 'is', null));
+        return v.toLowerCase() === 'false' ? eb.not(has) : has;
+      };
+    case 'created':
+    case 'updated':
+    case 'solved':
+      parseDateValue(v, now); // reports a bad date before any SQL runs
+      return (eb) => dateCondition(eb, `tickets.${t.key}_at` as 'tickets.created_at', t, now);
+    case 'form': {
+      const forms = await db.selectFrom('ticket_forms').select('id').where('name', 'ilike', v.replace(/[%_\\]/g, '\\$&')).execute();
+      return (eb) => (forms.length ? eb('tickets.form_id', 'in', forms.map((f) => f.id)) : sql<SqlBool>`false`);
+    }
+    case 'fieldvalue':
+      return () => sql<SqlBool>`EXISTS (SELECT 1 FROM jsonb_each_text(tickets.custom_fields) f WHERE lower(f.value) = ${v.toLowerCase()})`;
+    default: {
+      const custom = /^custom_field_(\d{1,15})$/.exec(t.key);
+      if (custom) return () => sql<SqlBool>`lower(tickets.custom_fields ->> ${custom[1]}) = ${v.toLowerCase()}`;
+      throw new QueryError(`Unknown search keyword "${t.key}"`);
+    }
+  }
+}
+
+export { textMatch };
