@@ -4,6 +4,7 @@ import { createAgent, createCustomer, createOrganization, technicalRequest, uniq
 import type { TestEnv } from '../harness.js';
 import { linkIn } from '../mail-catcher.js';
 import { newPage, screenshot, withBrowserApp } from './browser.js';
+import { signedIn } from './ui.js';
 
 let env: TestEnv;
 let browser: Browser;
@@ -68,6 +69,11 @@ describe('customer satisfaction in the portal', () => {
     await panel.getByText('Your rating: Bad, I’m unsatisfied', { exact: false }).waitFor();
     expect(await panel.getByRole('button', { name: 'Bad, I’m unsatisfied' }).getAttribute('aria-pressed')).toBe('true');
     expect(page.errors).toEqual([]);
+
+    // The agent sees the rating on the ticket.
+    const workspace = await signedIn(browser, env.url, `/agent/tickets/${id}`, agent);
+    await workspace.getByLabel('Rated bad').waitFor();
+    expect(workspace.errors).toEqual([]);
   });
 
   it('follows the Bad link of the survey mail without signing in, and the portal shows that rating', { timeout: 90_000 }, async () => {

@@ -11,6 +11,8 @@ export interface CustomFieldValue {
 export interface Ticket {
   id: number;
   subject: string;
+  /** The latest satisfaction survey of this ticket: offered, or rated good/bad with a comment. */
+  satisfaction_rating: { id?: number; score: 'offered' | 'good' | 'bad'; comment?: string | null } | null;
   description: string;
   status: TicketStatus;
   priority: TicketPriority | null;

@@ -14,6 +14,7 @@ import { useCurrentAgent } from '../layout/CurrentAgent';
 import { PagesPanel } from '../oncall/PagesPanel';
 import { useShortcuts } from '../shortcuts/useShortcuts';
 import { SlaBadge } from '../sla/SlaBadge';
+import { SatisfactionBadge } from './SatisfactionBadge';
 import { SlaPanel } from '../sla/SlaPanel';
 import { lastView } from '../views/lastView';
 import { PriorityBadge, StatusBadge } from '../views/TicketBadges';
@@ -116,6 +117,7 @@ function TicketWorkspace({ ticketId }: { ticketId: number }) {
           <Group gap="xs">
             <StatusBadge status={ticket.status} />
             <PriorityBadge priority={ticket.priority} />
+            <SatisfactionBadge rating={ticket.satisfaction_rating} />
             <Text size="sm" c="dimmed">
               #{ticket.id} · via {ticket.via.channel} · created <span title={dateTime(ticket.created_at)}>{timeAgo(ticket.created_at)}</span>
             </Text>
