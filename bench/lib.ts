@@ -80,7 +80,8 @@ export async function runBench(o: { keep: boolean; listen: boolean; deadlineMs: 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
 
   try {
-    const config = loadConfig({ DATABASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: 'http://sundial.bench' });
+    // The per-user API limit stays on (its counting is part of what is measured) but never refuses a benchmark request.
+    const config = loadConfig({ DATABASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', PUBLIC_URL: 'http://sundial.bench', API_RATE_LIMIT: '100000000', SMTP_INBOUND_PORT: '0' });
     node = await startSundial(config, { logger: false, listen: o.listen, workers: false });
     await body({ node, ctx: node.ctx, databaseLabel: name ? `${name} on 127.0.0.1:5432${o.keep ? ' (kept)' : ' (dropped at the end)'}` : 'DATABASE_URL (left in place)' });
   } finally {

@@ -7,6 +7,8 @@ import { sameSecret } from './platform/secrets.js';
 import { authenticate, SESSION_COOKIE } from './modules/accounts/authenticate.js';
 import type { Actor } from './modules/accounts/actor.js';
 import { registerRoutes } from './routes.js';
+import { enforceApiRateLimit } from './platform/api-rate-limit.js';
+import { applyOAuthPolicy } from './modules/oauth/oauth-policy.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -98,11 +100,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
 
   app.decorateRequest('actor', null);
   app.decorateRequest('authFailed', false);
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;
     const { actor, failed } = await authenticate(ctx.db, req.headers.authorization, req.cookies[SESSION_COOKIE]);
     req.actor = actor;
     req.authFailed = failed;
+    // Per-user budgets (per address when anonymous), shared by all nodes; headers on every API response.
+    await enforceApiRateLimit(ctx.db, ctx.clock, ctx.config.apiRateLimits, req, reply);
     if (failed && req.routeOptions.url !== '/api/v2/users/me') throw new AppError('Unauthenticated', "Couldn't authenticate you");
     // Cookie-authenticated writes need the per-session CSRF token (header), which another site cannot read.
     if (actor?.via === 'session' && !SAFE_METHODS.has(req.method)) {
@@ -111,6 +115,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
         throw new AppError('Forbidden', 'Missing or invalid X-CSRF-Token header');
       }
     }
+    // OAuth tokens act within their scopes; X-On-Behalf-Of (impersonate scope, admins) swaps in an end user.
+    req.actor = await applyOAuthPolicy(ctx.db, actor, req.method, req.headers['x-on-behalf-of']);
   });
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {

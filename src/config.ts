@@ -77,6 +77,13 @@ const schema = z.object({
     }),
   PENDING_AUTO_SOLVE: duration('PENDING_AUTO_SOLVE', '14d'),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Zendesk's per-minute API budget per user (700 is the plan value its recorded responses show); 0 turns a limit off.
+  API_RATE_LIMIT: z.coerce.number().int().min(0).default(700),
+  API_RATE_LIMIT_INCREMENTAL: z.coerce.number().int().min(0).default(10),
+  API_RATE_LIMIT_SEARCH_EXPORT: z.coerce.number().int().min(0).default(100),
+  API_RATE_LIMIT_TICKET_UPDATES: z.coerce.number().int().min(0).default(30),
+  API_RATE_LIMIT_TICKET_DELETES: z.coerce.number().int().min(0).default(400),
 });
 
 export type Config = {
@@ -120,7 +127,24 @@ export type Config = {
   pendingRemindersMs: number[];
   /** A ticket pending this long is solved automatically, with a message to the requester. */
   pendingAutoSolveMs: number;
+  /** Bearer token of GET /metrics (Prometheus); unset turns the endpoint off (404). */
+  metricsToken?: string;
+  /** Per-user API rate limits, as Zendesk counts them; 0 turns one off. */
+  apiRateLimits: ApiRateLimits;
 };
+
+export interface ApiRateLimits {
+  /** Requests per minute per user on every /api/ route (X-Rate-Limit). */
+  perMinute: number;
+  /** Incremental export requests per minute per user. */
+  incrementalPerMinute: number;
+  /** GET /api/v2/search/export requests per minute per user. */
+  searchExportPerMinute: number;
+  /** Updates of one ticket per 10 minutes per user. */
+  ticketUpdatesPer10Minutes: number;
+  /** Ticket deletions per minute per user. */
+  ticketDeletesPerMinute: number;
+}
 
 /** Reads the environment once; throws with every problem listed so the operator can fix them at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -161,6 +185,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     csatAfterMs: e.CSAT_AFTER,
     pendingRemindersMs: e.PENDING_REMINDERS,
     pendingAutoSolveMs: e.PENDING_AUTO_SOLVE,
+    metricsToken: e.METRICS_TOKEN,
+    apiRateLimits: {
+      perMinute: e.API_RATE_LIMIT,
+      incrementalPerMinute: e.API_RATE_LIMIT_INCREMENTAL,
+      searchExportPerMinute: e.API_RATE_LIMIT_SEARCH_EXPORT,
+      ticketUpdatesPer10Minutes: e.API_RATE_LIMIT_TICKET_UPDATES,
+      ticketDeletesPerMinute: e.API_RATE_LIMIT_TICKET_DELETES,
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { openDatabase, startSundial } from './server.js';
 import { createAdmin } from './modules/accounts/create-admin.js';
 import { seedDemo } from './modules/demo/seed-demo.js';
 import { recomputeSla } from './modules/sla/recompute.js';
+import { runZendeskExport, runZendeskImport } from './modules/export/zendesk-cli.js';
 
 const USAGE = `Usage: sundial <command> [options]
 
@@ -15,6 +16,9 @@ Commands:
                                           create an administrator (or promote and reset an existing user)
   seed-demo                               fill the database with demo organizations, agents and tickets
   sla recompute [--ticket N]              rebuild SLA ledgers from ticket history and report differences
+  import zendesk <dir> [--report FILE]    import a Zendesk export (incremental-export JSON/NDJSON, attachments), keeping ids;
+                                          re-running skips what is there; problems go to <dir>/import-report.json
+  export zendesk <dir>                    write this Sundial in the same layout (for a round trip or another Sundial)
 
 Environment: PORT, DATA_DIR, DATABASE_URL, PUBLIC_URL, SMTP_URL, AUTO_CLOSE_AFTER (see README).`;
 
@@ -69,6 +73,12 @@ async function main(argv: string[]) {
       if (ticketId !== undefined && !Number.isSafeInteger(ticketId)) throw new UsageError('--ticket must be a ticket id');
       const r = await withDatabase(config, ({ db }) => recomputeSla(db, { ticketId, onProgress: (n) => process.stderr.write(`\r${n} tickets`) }));
       return console.log(`\n${r.tickets} tickets in ${r.seconds.toFixed(1)} s (${(r.tickets / Math.max(r.seconds, 0.001)).toFixed(0)}/s): ${r.matching} matched their history, ${r.rebuilt} rebuilt.`);
+    }
+    case 'import':
+    case 'export': {
+      const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { report: { type: 'string' } } });
+      if (positionals[0] !== 'zendesk' || !positionals[1]) throw new UsageError(`${command} needs: ${command} zendesk <dir>`);
+      return console.log(command === 'import' ? await runZendeskImport(config, positionals[1], values.report) : await runZendeskExport(config, positionals[1]));
     }
     default:
       throw new UsageError(`Unknown command "${command}"`);

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './platform/context.js';
 import { registerApiTokenRoutes } from './modules/accounts/api-tokens.routes.js';
+import { registerOAuthClientRoutes } from './modules/oauth/oauth-clients.routes.js';
+import { registerOAuthTokenRoutes } from './modules/oauth/oauth-tokens.routes.js';
+import { registerOAuthFlowRoutes } from './modules/oauth/oauth.routes.js';
 import { registerGroupRoutes } from './modules/accounts/groups.routes.js';
 import { registerOrganizationRoutes } from './modules/accounts/organizations.routes.js';
 import { registerPortalRoutes } from './modules/accounts/portal.routes.js';
@@ -25,6 +28,14 @@ import { registerRegionRoutes } from './modules/shifts/regions.routes.js';
 import { registerRoutingRoutes } from './modules/shifts/routing.routes.js';
 import { registerHandoverRoutes } from './modules/shifts/handovers.routes.js';
 import { registerSatisfactionRoutes } from './modules/satisfaction/satisfaction.routes.js';
+import { registerBulkRoutes } from './modules/bulk/bulk.routes.js';
+import { registerTagRoutes } from './modules/tickets/tags.routes.js';
+import { registerTicketMetricRoutes } from './modules/tickets/metrics.routes.js';
+import { registerDirectoryRoutes } from './modules/accounts/directory.routes.js';
+import { registerIncrementalExportRoutes } from './modules/export/incremental.routes.js';
+import { registerMacroRoutes } from './modules/rules/macros.routes.js';
+import { registerTriggerRoutes } from './modules/rules/triggers.routes.js';
+import { registerWebhookRoutes } from './modules/rules/webhooks.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   const routes = collectRoutes(app);
@@ -33,6 +44,9 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerOrganizationRoutes(app, ctx);
   registerGroupRoutes(app, ctx);
   registerApiTokenRoutes(app, ctx);
+  registerOAuthClientRoutes(app, ctx);
+  registerOAuthTokenRoutes(app, ctx);
+  registerOAuthFlowRoutes(app, ctx);
   registerFormRoutes(app, ctx);
   registerTicketRoutes(app, ctx);
   registerRequestRoutes(app, ctx);
@@ -52,6 +66,14 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerRoutingRoutes(app, ctx);
   registerHandoverRoutes(app, ctx);
   registerSatisfactionRoutes(app, ctx);
+  registerBulkRoutes(app, ctx);
+  registerTagRoutes(app, ctx);
+  registerTicketMetricRoutes(app, ctx);
+  registerDirectoryRoutes(app, ctx);
+  registerIncrementalExportRoutes(app, ctx);
+  registerMacroRoutes(app, ctx);
+  registerTriggerRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);
   await registerWebRoutes(app);

@@ -36,7 +36,7 @@ export async function createTestDatabase(): Promise<string> {
  * A complete Sundial node for one test file: its own database, data directory and SMTP catcher,
  * real job workers. `env` overrides configuration (for example AUTO_CLOSE_AFTER).
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { listen?: boolean; databaseUrl?: string; clock?: Clock } = {}): Promise<TestEnv> {
+export async function startTestApp(env: Record<string, string> = {}, options: { listen?: boolean; databaseUrl?: string; clock?: Clock; workers?: boolean } = {}): Promise<TestEnv> {
   // Passing another node's databaseUrl makes a second node of the same deployment.
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const mail = await new MailCatcher().start();
@@ -52,9 +52,15 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     HOST: '127.0.0.1',
     // The built-in SMTP server stays off unless a test asks for it (nodes would share port 2525).
     SMTP_INBOUND_PORT: '0',
+    // Tests fire many requests as one user; rate-limit tests set small limits themselves.
+    API_RATE_LIMIT: '1000000',
+    API_RATE_LIMIT_INCREMENTAL: '1000000',
+    API_RATE_LIMIT_SEARCH_EXPORT: '1000000',
+    API_RATE_LIMIT_TICKET_UPDATES: '1000000',
+    API_RATE_LIMIT_TICKET_DELETES: '1000000',
     ...env,
   });
-  const node = await startSundial(config, { logger: false, listen: options.listen ?? false, clock: options.clock });
+  const node = await startSundial(config, { logger: false, listen: options.listen ?? false, clock: options.clock, workers: options.workers });
   return {
     ...node,
     mail,

@@ -5,6 +5,9 @@ export interface ReceivedHook {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: any;
+  method: string;
+  /** The body exactly as received (signatures are computed over these bytes). */
+  raw: string;
 }
 
 /** A real HTTP server on 127.0.0.1 that records every POST, as a chat or PagerDuty endpoint would. */
@@ -12,6 +15,8 @@ export class WebhookReceiver {
   readonly received: ReceivedHook[] = [];
   /** Status to answer with; set to 500 to make deliveries fail and retry. */
   status = 200;
+  /** Every request, answered with any status. */
+  hits = 0;
   private server: Server | null = null;
   url = '';
 
@@ -27,7 +32,8 @@ export class WebhookReceiver {
         } catch {
           // recorded as text
         }
-        if (this.status < 300) this.received.push({ path: req.url ?? '/', headers: req.headers, body });
+        this.hits++;
+        if (this.status < 300) this.received.push({ path: req.url ?? '/', headers: req.headers, body, method: req.method ?? 'GET', raw: text });
         res.writeHead(this.status, { 'content-type': 'application/json' }).end('{"ok":true}');
       });
     });

@@ -10,6 +10,9 @@ import { routeTicket } from './shifts/routing.js';
 import { runRoutingTick } from './shifts/handovers.js';
 import { offerSurvey } from './satisfaction/offer.js';
 import { sweepPendingTickets } from './tickets/pending-reminders.js';
+import { runBulkJob } from './bulk/run-bulk-job.js';
+import { runTriggers } from './rules/trigger-run.js';
+import { deliverWebhook } from './rules/webhook-delivery.js';
 
 /** Registers every background worker on this node; pg-boss hands each job to exactly one node. */
 export async function startWorkers(ctx: AppContext, transport: MailTransport): Promise<void> {
@@ -30,4 +33,7 @@ export async function startWorkers(ctx: AppContext, transport: MailTransport): P
   await ctx.jobs.work('csat.offer', async ({ ticketId }) => void (await offerSurvey(ctx, ticketId)));
   await ctx.jobs.work('tickets.pending-sweep', async () => void (await sweepPendingTickets(ctx)));
   await ctx.jobs.schedule('tickets.pending-sweep', '* * * * *');
+  await ctx.jobs.work('bulk.run', ({ jobStatusId }) => runBulkJob(ctx, jobStatusId));
+  await ctx.jobs.work('triggers.run', async ({ auditId }) => void (await runTriggers(ctx, auditId)));
+  await ctx.jobs.work('webhooks.deliver', ({ invocationId }) => deliverWebhook(ctx, invocationId));
 }

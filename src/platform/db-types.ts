@@ -119,6 +119,50 @@ export interface RateLimitHitsTable {
   hits: Generated<number>;
 }
 
+/** OAuth clients registered by admins (0021); the secret is kept as its digest only. */
+export interface OauthClientsTable {
+  id: Id;
+  name: string;
+  identifier: string;
+  company: string | null;
+  description: string | null;
+  logo_url: string | null;
+  kind: Generated<'confidential' | 'public'>;
+  redirect_uri: Generated<string[]>;
+  secret_hash: Buffer;
+  user_id: NullableRef;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+/** Authorization codes: single use, short-lived, digest only. */
+export interface OauthCodesTable {
+  id: Id;
+  client_id: Ref;
+  user_id: Ref;
+  code_hash: Buffer;
+  redirect_uri: string;
+  scopes: string[];
+  code_challenge: string | null;
+  code_challenge_method: 'S256' | null;
+  created_at: Generated<Date>;
+  expires_at: Stamp;
+  used_at: NullableStamp;
+}
+
+/** OAuth access tokens (Bearer), digest only; never expire, may be revoked. */
+export interface OauthTokensTable {
+  id: Id;
+  client_id: Ref;
+  user_id: Ref;
+  code_id: NullableRef;
+  token_hash: Buffer;
+  scopes: string[];
+  created_at: Generated<Date>;
+  used_at: NullableStamp;
+  revoked_at: NullableStamp;
+}
+
 export interface TicketFieldsTable {
   id: Id;
   type: string;
@@ -546,6 +590,190 @@ export interface SatisfactionRatingsTable {
   updated_at: Stamp;
 }
 
+/** One row per ticket: what the reports count (db/migrations/0018_report_facts.sql). */
+export interface TicketFactsTable {
+  ticket_id: number;
+  created_at: Date | string;
+  solved_at: Date | string | null;
+  status: Status;
+  deleted: Generated<boolean>;
+  plan: Plan;
+  priority: Priority | null;
+  form_kind: FormKind;
+  category: string | null;
+  group_id: NullableRef;
+  assignee_id: NullableRef;
+  organization_id: NullableRef;
+  first_reply_minutes: number | null;
+  first_reply_calendar_minutes: number | null;
+  first_reply_sla: 'achieved' | 'breached' | null;
+  next_reply_minutes: ColumnType<number[], number[] | undefined, number[]>;
+  next_reply_achieved: Generated<number>;
+  next_reply_breached: Generated<number>;
+  updates_achieved: Generated<number>;
+  updates_breached: Generated<number>;
+  requester_wait_minutes: number | null;
+  resolution_minutes: number | null;
+  csat_score: 'good' | 'bad' | null;
+  csat_rated_at: NullableStamp;
+  csat_rating_id: NullableRef;
+  csat_has_comment: Generated<boolean>;
+  replayed: Generated<boolean>;
+  refreshed_at: Generated<Date>;
+  /** xid8 of the writing transaction, as text. */
+  txid: Generated<string>;
+}
+
+/** Records brought in by `sundial import zendesk` (db/migrations/0018_incremental_and_import.sql). */
+export interface ZendeskImportItemsTable {
+  kind: 'organization' | 'group' | 'user' | 'ticket';
+  source_id: number;
+  sundial_id: number;
+  outcome: 'created' | 'matched';
+  sla_pending: Generated<boolean>;
+  imported_at: Generated<Date>;
+}
+
+export type JobStatusState = 'queued' | 'working' | 'completed' | 'failed' | 'killed';
+
+/** A bulk API job (db/migrations/0019_bulk_jobs.sql); `payload` is the request it runs. */
+export interface JobStatusesTable {
+  id: string;
+  seq: Generated<number>;
+  user_id: number;
+  actor_via: string;
+  job_type: string;
+  status: Generated<JobStatusState>;
+  total: number;
+  message: string | null;
+  payload: Json<unknown>;
+  attempts: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+  completed_at: NullableStamp;
+}
+
+/** One finished item of a bulk job, in Zendesk's `results` shape. */
+export interface JobStatusResultsTable {
+  job_status_id: string;
+  index: number;
+  result: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+/** A ticket merged into another (POST /tickets/{id}/merge). */
+export interface TicketMergesTable {
+  source_ticket_id: number;
+  target_ticket_id: number;
+  job_status_id: string | null;
+  merged_by: number;
+  created_at: Generated<Date>;
+  source_commented_at: NullableStamp;
+  source_closed_at: NullableStamp;
+}
+
+/** A rule's condition as the Zendesk API speaks it (db/migrations/0020_business_rules.sql). */
+export interface RuleCondition {
+  field: string;
+  operator: string;
+  value: unknown;
+}
+export interface RuleAction {
+  field: string;
+  value: unknown;
+}
+
+export interface MacrosTable {
+  id: Id;
+  title: string;
+  description: string | null;
+  active: Generated<boolean>;
+  position: Generated<number>;
+  actions: Json<RuleAction[]>;
+  restriction_type: 'User' | 'Group' | null;
+  restriction_ids: Generated<number[]>;
+  created_by: NullableRef;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface TriggersTable {
+  id: Id;
+  title: string;
+  description: string | null;
+  active: Generated<boolean>;
+  position: Generated<number>;
+  category_id: string | null;
+  conditions: Json<{ all: RuleCondition[]; any: RuleCondition[] }>;
+  actions: Json<RuleAction[]>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface TriggerRunsTable {
+  audit_id: number;
+  ticket_id: number;
+  fired: Generated<number[]>;
+  skipped: Json<{ trigger_id: number; field: string; reason: string }[]>;
+  created_at: Generated<Date>;
+}
+
+export type WebhookMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type WebhookFormat = 'json' | 'xml' | 'form_encoded';
+export interface WebhookAuthentication {
+  type: 'basic_auth' | 'bearer_token' | 'api_key';
+  add_position: 'header';
+  data: Record<string, string>;
+}
+
+export interface WebhooksTable {
+  id: string;
+  name: string;
+  description: string | null;
+  status: 'active' | 'inactive';
+  endpoint: string;
+  http_method: WebhookMethod;
+  request_format: WebhookFormat;
+  subscriptions: string[];
+  authentication: ColumnType<WebhookAuthentication | null, string | null, string | null>;
+  custom_headers: Json<Record<string, string>>;
+  signing_secret: string;
+  created_by: NullableRef;
+  updated_by: NullableRef;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface WebhookInvocationsTable {
+  id: string;
+  webhook_id: string;
+  event_type: Generated<string>;
+  ticket_id: NullableRef;
+  trigger_id: NullableRef;
+  audit_id: NullableRef;
+  body: string;
+  status: Generated<'pending' | 'success' | 'failed'>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  created_at: Generated<Date>;
+  completed_at: NullableStamp;
+}
+
+export interface WebhookAttemptsTable {
+  id: Id;
+  invocation_id: string;
+  attempt: number;
+  status: 'success' | 'failed';
+  request_headers: Json<Record<string, string>>;
+  request_body: string;
+  response_status: number | null;
+  response_headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  response_body: string | null;
+  error: string | null;
+  duration_ms: number;
+  completed_at: Generated<Date>;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   groups: GroupsTable;
@@ -555,6 +783,9 @@ export interface Database {
   api_tokens: ApiTokensTable;
   user_tokens: UserTokensTable;
   rate_limit_hits: RateLimitHitsTable;
+  oauth_clients: OauthClientsTable;
+  oauth_codes: OauthCodesTable;
+  oauth_tokens: OauthTokensTable;
   ticket_fields: TicketFieldsTable;
   ticket_field_options: TicketFieldOptionsTable;
   ticket_forms: TicketFormsTable;
@@ -588,6 +819,17 @@ export interface Database {
   pages: PagesTable;
   page_deliveries: PageDeliveriesTable;
   satisfaction_ratings: SatisfactionRatingsTable;
+  zendesk_import_items: ZendeskImportItemsTable;
+  ticket_facts: TicketFactsTable;
+  job_statuses: JobStatusesTable;
+  job_status_results: JobStatusResultsTable;
+  ticket_merges: TicketMergesTable;
+  macros: MacrosTable;
+  triggers: TriggersTable;
+  trigger_runs: TriggerRunsTable;
+  webhooks: WebhooksTable;
+  webhook_invocations: WebhookInvocationsTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type User = Selectable<UsersTable>;

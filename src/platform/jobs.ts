@@ -14,6 +14,10 @@ export interface JobPayloads {
   'routing.tick': Record<string, never>;
   'csat.offer': { ticketId: number };
   'tickets.pending-sweep': Record<string, never>;
+  'reports.facts-sweep': Record<string, never>;
+  'bulk.run': { jobStatusId: string };
+  'triggers.run': { auditId: number };
+  'webhooks.deliver': { invocationId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -38,6 +42,13 @@ const queues: Record<JobName, PgBoss.Queue> = {
   'routing.tick': { name: 'routing.tick', policy: 'singleton', retryLimit: 0 },
   'csat.offer': { name: 'csat.offer', retryLimit: 5, retryDelay: 10, retryBackoff: true },
   'tickets.pending-sweep': { name: 'tickets.pending-sweep', policy: 'singleton', retryLimit: 0 },
+  'reports.facts-sweep': { name: 'reports.facts-sweep', policy: 'singleton', retryLimit: 0 },
+  // Bulk API jobs resume where they stopped; the last run records what still fails per item (BULK_RUNS).
+  'bulk.run': { name: 'bulk.run', retryLimit: 5, retryDelay: 5, retryBackoff: true },
+  // Business rules: the trigger cycle of one ticket update (idempotent per audit, trigger_runs).
+  'triggers.run': { name: 'triggers.run', retryLimit: 5, retryDelay: 5, retryBackoff: true },
+  // Zendesk-style webhook deliveries: 8 retries from ~2 s doubling (about half an hour in all), then failed.
+  'webhooks.deliver': { name: 'webhooks.deliver', retryLimit: 8, retryDelay: 2, retryBackoff: true },
 };
 
 /** The durable queue (pg-boss on Sundial's own database): exactly one node runs each job. */

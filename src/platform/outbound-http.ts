@@ -58,20 +58,39 @@ export interface OutboundResponse {
   body: string;
 }
 
-/** POSTs JSON with a timeout, reading at most 64 KiB of the answer; non-2xx answers are errors. */
-export function postJson(url: string, payload: unknown, options: { allowPrivate: boolean; timeoutMs?: number; headers?: Record<string, string> }): Promise<OutboundResponse> {
+export interface OutboundExchange extends OutboundResponse {
+  /** Response headers, lower-case names (repeated ones joined with ", "). */
+  headers: Record<string, string>;
+}
+
+export interface OutboundRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Sent as is; null or undefined sends no body. */
+  body?: string | Buffer | null;
+  headers?: Record<string, string>;
+  allowPrivate: boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * One HTTP request to a URL outside Sundial, with the SSRF guard, a timeout and at most 64 KiB of the
+ * answer read. Any status resolves (the caller decides what a failure is); blocked URLs, timeouts
+ * and connection errors reject.
+ */
+export function sendOutbound(url: string, options: OutboundRequest): Promise<OutboundExchange> {
   const problem = outboundUrlProblem(url, options.allowPrivate);
   if (problem) return Promise.reject(new OutboundBlocked(`URL ${problem}`));
-  const body = Buffer.from(JSON.stringify(payload));
+  const body = options.body === null || options.body === undefined ? null : Buffer.from(options.body);
   const u = new URL(url);
   const client = u.protocol === 'https:' ? https : http;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
     const req = client.request(
       u,
       {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': String(body.length), 'user-agent': 'Sundial', ...options.headers },
-        timeout: options.timeoutMs ?? 10_000,
+        method: options.method,
+        headers: { 'user-agent': 'Sundial', ...(body ? { 'content-length': String(body.length) } : {}), ...options.headers },
+        timeout: timeoutMs,
         ...(options.allowPrivate ? {} : { lookup: guardedLookup as never }),
       },
       (res) => {
@@ -82,15 +101,29 @@ export function postJson(url: string, payload: unknown, options: { allowPrivate:
           if (size <= 65_536) chunks.push(c);
         });
         res.on('end', () => {
-          const out = { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') };
-          if (out.status >= 200 && out.status < 300) resolve(out);
-          else reject(Object.assign(new Error(`HTTP ${out.status} from ${u.host}`), { response: out }));
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
         });
         res.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`No answer from ${u.host} within ${options.timeoutMs ?? 10_000} ms`)));
+    req.on('timeout', () => req.destroy(new Error(`No answer from ${u.host} within ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end(body);
+    req.end(body ?? undefined);
   });
+}
+
+/** POSTs JSON with a timeout, reading at most 64 KiB of the answer; non-2xx answers are errors. */
+export async function postJson(url: string, payload: unknown, options: { allowPrivate: boolean; timeoutMs?: number; headers?: Record<string, string> }): Promise<OutboundResponse> {
+  const res = await sendOutbound(url, {
+    method: 'POST',
+    body: JSON.stringify(payload),
+    headers: { 'content-type': 'application/json', ...options.headers },
+    allowPrivate: options.allowPrivate,
+    timeoutMs: options.timeoutMs,
+  });
+  const out = { status: res.status, body: res.body };
+  if (out.status >= 200 && out.status < 300) return out;
+  throw Object.assign(new Error(`HTTP ${out.status} from ${new URL(url).host}`), { response: out });
 }

@@ -32,6 +32,43 @@ export async function enforceRateLimits(db: Db, limits: Limit[]): Promise<void> 
   }
 }
 
+/** One limit after a hit: how much of its window's budget is left and when the window ends. */
+export interface LimitState {
+  limit: Limit;
+  hits: number;
+  remaining: number;
+  /** Whole seconds until this window ends (at least 1). */
+  resetSeconds: number;
+  exceeded: boolean;
+}
+
+/**
+ * Counts one hit against every limit in a single multi-row upsert (one round trip, however many
+ * limits) and reports each limit's state; the caller decides how to refuse. Keys must be distinct.
+ */
+export async function hitRateLimits(db: Db, limits: Limit[], now: Date = new Date()): Promise<LimitState[]> {
+  if (limits.length === 0) return [];
+  const at = now.getTime();
+  const windows = limits.map((l) => {
+    const windowMs = l.windowSeconds * 1000;
+    return new Date(Math.floor(at / windowMs) * windowMs);
+  });
+  // Rows are locked in VALUES order: sorting the keys keeps two concurrent statements from deadlocking.
+  const order = limits.map((_, i) => i).sort((a, b) => (limits[a].key < limits[b].key ? -1 : 1));
+  const rows = await db
+    .insertInto('rate_limit_hits')
+    .values(order.map((i) => ({ key: limits[i].key, window_start: windows[i], hits: 1 })))
+    .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ hits: sql`rate_limit_hits.hits + 1` }))
+    .returning(['key', 'hits'])
+    .execute();
+  const hitsByKey = new Map(rows.map((r) => [r.key, r.hits]));
+  return limits.map((limit, i) => {
+    const hits = hitsByKey.get(limit.key) ?? 1;
+    const resetSeconds = Math.max(1, Math.ceil((windows[i].getTime() + limit.windowSeconds * 1000 - at) / 1000));
+    return { limit, hits, remaining: Math.max(0, limit.max - hits), resetSeconds, exceeded: hits > limit.max };
+  });
+}
+
 /** Old windows are useless; trimmed opportunistically by the sweep job. */
 export async function pruneRateLimits(db: Db): Promise<void> {
   await db.deleteFrom('rate_limit_hits').where('window_start', '<', new Date(Date.now() - 86_400_000)).execute();

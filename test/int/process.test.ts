@@ -13,7 +13,7 @@ afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL'))
 
 /** Runs the real CLI (`bin/sundial.js`) as a separate process, the way an operator does. */
 function sundial(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['bin/sundial.js', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/sundial.js', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', SMTP_INBOUND_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));

@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db.js';
 import { digest, verifyPassword } from '../../platform/secrets.js';
 import type { Actor } from './actor.js';
+import { findOAuthGrant } from '../oauth/tokens.js';
 
 export const SESSION_COOKIE = 'sundial_session';
 
@@ -68,7 +69,9 @@ export async function authenticate(db: Db, authorization: string | undefined, se
         actor = login.endsWith('/token') ? await byApiToken(db, secret, login.slice(0, -'/token'.length)) : await byPassword(db, login, secret);
       }
     } else if (/^bearer$/i.test(scheme) && value) {
-      actor = await byApiToken(db, value);
+      // OAuth access tokens first (Zendesk's Bearer scheme); API tokens are accepted as bearers too.
+      const oauth = await findOAuthGrant(db, value);
+      actor = oauth ? await actorFor(db, oauth.userId, 'oauth', { oauth: oauth.grant }) : await byApiToken(db, value);
     }
     return { actor, failed: !actor };
   }

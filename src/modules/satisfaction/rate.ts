@@ -12,6 +12,9 @@ import { findRating, ratingOfSolve, type Rating } from './ratings.repository.js'
 
 export const MAX_RATING_COMMENT = 5000;
 
+/** Run in the rating's transaction after every recorded rating (the reports keep their CSAT facts here). */
+export const ratingHooks: ((tx: Tx, ticketId: number) => Promise<void>)[] = [];
+
 export interface RatingChange {
   score: 'good' | 'bad';
   /** Omitted keeps the current comment; null or blank removes it. */
@@ -84,6 +87,7 @@ async function recordRating(tx: Tx, ctx: AppContext, ticket: Ticket, a: RatingCh
   });
   await audit.flush(tx, auditId);
   await tx.updateTable('tickets').set({ updated_at: nextUpdatedAt(ticket.updated_at) }).where('id', '=', ticket.id).execute();
+  for (const hook of ratingHooks) await hook(tx, ticket.id);
   return rating;
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
-import { replayClocks, warningAt, type ClockMetric, type Instance, type LedgerEvent, type SlaContext, type Target, type TargetLookup } from './clocks.js';
+import { replayClocks, warningAt, type ClockMetric, type HistoryEvent, type Instance, type LedgerEvent, type SlaContext, type Target, type TargetLookup } from './clocks.js';
 import { defaultHolidayDates } from './schedules.service.js';
 import { raiseWarnings } from './warnings.js';
 import { loadHistory } from './history.js';
@@ -24,13 +24,22 @@ const calendarsWith = (holidays: string[]) => (target: Target, sla: SlaContext) 
 export interface SlaState {
   instances: Instance[];
   ledger: LedgerEvent[];
+  /** What was replayed, and the holidays of its business calendars (reports derive reply times from them). */
+  history: HistoryEvent[];
+  holidays: string[];
 }
 
 /** Replays a ticket's clocks from its history as of `now`. */
 export async function evaluateTicket(db: Executor, ticketId: number, now = new Date()): Promise<SlaState> {
   const [history, lookup, holidays] = await Promise.all([loadHistory(db, ticketId), loadTargets(db), defaultHolidayDates(db)]);
-  return replayClocks(history, lookup, calendarsWith(holidays), now);
+  return { ...replayClocks(history, lookup, calendarsWith(holidays), now), history, holidays };
 }
+
+/**
+ * Called at the end of every refreshTicketSla, in its transaction, with the state just replayed (the
+ * reports module keeps its per-ticket facts here). Like write hooks, they only record state.
+ */
+export const slaRefreshHooks: ((tx: Executor, ctx: AppContext, ticketId: number, state: SlaState) => Promise<void>)[] = [];
 
 const keyOf = (e: { metric: string; instance: number; type: string; at: Date }) => `${e.metric}|${e.instance}|${e.type}|${e.at.getTime()}`;
 
@@ -78,6 +87,7 @@ export async function refreshTicketSla(tx: Executor, ctx: AppContext, ticketId: 
   // One job wakes the ticket at its next warning or breach, whichever comes first.
   const wake = [next, ...state.instances.map((i) => warningAt(i, now))].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
   if (wake) await ctx.jobs.send('sla.breach-check', { ticketId }, { tx, startAfter: wake, singletonKey: `${ticketId}:${wake.getTime()}` });
+  for (const hook of slaRefreshHooks) await hook(tx, ctx, ticketId, state);
   return state;
 }
 

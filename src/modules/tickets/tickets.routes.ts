@@ -8,7 +8,8 @@ import { ticketAbilities, visibleTickets } from '../../permissions/tickets.js';
 import { presentAudits } from './audits.presenter.js';
 import { createTicket } from './create-ticket.service.js';
 import { deleteTicket } from './delete-ticket.service.js';
-import { ticketCreateSchema, ticketUpdateSchema, toCcChanges, toComment, toTicketChanges } from './ticket.schema.js';
+import { ticketCreateSchema, ticketUpdateSchema, toTicketChanges } from './ticket.schema.js';
+import { toNewTicketInput } from './new-ticket-input.js';
 import { presentComment } from './tickets.presenter.js';
 import { commentsQuery, findTicket, withAttachments } from './tickets.repository.js';
 import { presentTickets, sideLoads } from './ticket-views.js';
@@ -83,18 +84,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/api/v2/tickets', async (req, reply) => {
     const actor = requireAgent(req);
     const { ticket: t } = parseBody(ticketCreateSchema, req.body, 'ticket');
-    const { ticket, auditId } = await createTicket(ctx, {
-      actor,
-      input: {
-        ...toTicketChanges(t),
-        comment: toComment(t.comment),
-        requesterId: t.requester_id,
-        requester: t.requester,
-        via: 'api',
-        followupSourceId: t.via_followup_source_id,
-        ccs: toCcChanges([t.email_ccs, t.collaborators], t.collaborator_ids),
-      },
-    });
+    const { ticket, auditId } = await createTicket(ctx, { actor, input: toNewTicketInput(t, 'api') });
     const body = await respondWithTicket(req, actor, ticket, { audit: await auditOf(req, auditId) });
     return created(reply, resourceUrl(baseUrl(req), `tickets/${ticket.id}`), body);
   });

@@ -48,7 +48,9 @@ export async function startInboundSmtp(ctx: AppContext): Promise<{ port: number;
   });
   server.on('error', () => undefined); // a broken client connection must not stop the node
   await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
+    server.server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? new Error(`Inbound SMTP port ${port} is already in use: set SMTP_INBOUND_PORT to a free port, or to 0 to turn inbound SMTP off`) : e),
+    );
     server.listen(port, host, () => {
       server.server.off('error', reject);
       resolve();

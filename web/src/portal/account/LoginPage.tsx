@@ -30,7 +30,10 @@ export function LoginPage() {
     setError(null);
     try {
       await signIn(email, password);
-      navigate(safeNext(params.get('next')), { replace: true });
+      const next = safeNext(params.get('next'));
+      // The OAuth consent page is rendered by the server, outside the client router: load it for real.
+      if (next.startsWith('/oauth/')) window.location.assign(next);
+      else navigate(next, { replace: true });
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -55,7 +58,7 @@ export function LoginPage() {
       )}
       {current && (
         <Alert color="blue" role="status">
-          You are signed in as {current.name}. <Anchor component={Link} to={safeNext(params.get('next'))}>Continue</Anchor>, or sign in with another account below.
+          You are signed in as {current.name}. <Anchor component={Link} to={safeNext(params.get('next'))} reloadDocument={safeNext(params.get('next')).startsWith('/oauth/')}>Continue</Anchor>, or sign in with another account below.
         </Alert>
       )}
       <form onSubmit={submit} noValidate>
