@@ -83,14 +83,18 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     return { request: present(ticket), ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req))) };
   };
 
-  const list = (scope: TicketScope, byOrganization = false, search = false) => async (req: FastifyRequest) => {
+  const list = (scope: TicketScope, byOrganization = false, search = false, only?: { statuses?: Ticket['status'][]; byRequester?: boolean }) => async (req: FastifyRequest) => {
     const actor = requireActor(req);
     const q = req.query as Record<string, unknown>;
     if (byOrganization && actor.user.organization_id !== parseId((req.params as { id: string }).id) && actor.user.role === 'end-user') throw notFound();
+    const requesterId = only?.byRequester ? parseId((req.params as { id: string }).id) : null;
+    if (requesterId !== null && actor.user.role === 'end-user' && requesterId !== actor.user.id) throw notFound();
     const page = readPageRequest(req);
     let query = ctx.db.selectFrom('tickets').selectAll().where(visibleTickets(actor, scope));
     if (search) query = query.where(matchesText(String(q.query ?? '')));
     if (byOrganization) query = query.where('organization_id', '=', parseId((req.params as { id: string }).id));
+    if (requesterId !== null) query = query.where('requester_id', '=', requesterId);
+    if (only?.statuses) query = query.where('status', 'in', only.statuses);
     const statuses = statusFilter(q.status);
     if (statuses) query = statuses.length ? query.where('status', 'in', statuses) : query.where('id', '<', 0);
     const rows = await applySlice(query, 'tickets.id', { ...sliceOf(page), desc: page.mode === 'offset' ? String(q.sort_order ?? 'desc') !== 'asc' : page.desc }).execute();
@@ -102,6 +106,10 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/api/v2/requests', list('requested'));
   app.get('/api/v2/requests/search', list('all', false, true));
   app.get('/api/v2/requests/ccd', list('ccd'));
+  // Zendesk's shortcuts: "open" is everything not yet solved, "solved" includes closed.
+  app.get('/api/v2/requests/open', list('requested', false, false, { statuses: ['new', 'open', 'pending', 'hold'] }));
+  app.get('/api/v2/requests/solved', list('requested', false, false, { statuses: ['solved', 'closed'] }));
+  app.get('/api/v2/users/:id/requests', list('all', false, false, { byRequester: true }));
   app.get('/api/v2/requests/organization', list('organization'));
   app.get('/api/v2/organizations/:id/requests', list('organization', true));
 
