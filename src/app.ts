@@ -9,6 +9,7 @@ import type { Actor } from './modules/accounts/actor.js';
 import { registerRoutes } from './routes.js';
 import { enforceApiRateLimit } from './platform/api-rate-limit.js';
 import { applyOAuthPolicy } from './modules/oauth/oauth-policy.js';
+import { registerMetrics } from './modules/ops/metrics.routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -139,6 +140,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     return reply.code(500).send({ error: 'InternalError', description: 'Something went wrong on our side; the request was not applied.' });
   });
 
+  // Prometheus /metrics and its request timing hook, before the routes it observes.
+  registerMetrics(app, ctx);
   await registerRoutes(app, ctx);
   return app;
 }

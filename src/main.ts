@@ -6,6 +6,7 @@ import { createAdmin } from './modules/accounts/create-admin.js';
 import { seedDemo } from './modules/demo/seed-demo.js';
 import { recomputeSla } from './modules/sla/recompute.js';
 import { runZendeskExport, runZendeskImport } from './modules/export/zendesk-cli.js';
+import { recomputeFacts } from './modules/reports/recompute-facts.js';
 
 const USAGE = `Usage: sundial <command> [options]
 
@@ -19,6 +20,7 @@ Commands:
   import zendesk <dir> [--report FILE]    import a Zendesk export (incremental-export JSON/NDJSON, attachments), keeping ids;
                                           re-running skips what is there; problems go to <dir>/import-report.json
   export zendesk <dir>                    write this Sundial in the same layout (for a round trip or another Sundial)
+  reports recompute [--ticket N]          rebuild report facts from ticket history and report differences
 
 Environment: PORT, DATA_DIR, DATABASE_URL, PUBLIC_URL, SMTP_URL, AUTO_CLOSE_AFTER (see README).`;
 
@@ -73,6 +75,15 @@ async function main(argv: string[]) {
       if (ticketId !== undefined && !Number.isSafeInteger(ticketId)) throw new UsageError('--ticket must be a ticket id');
       const r = await withDatabase(config, ({ db }) => recomputeSla(db, { ticketId, onProgress: (n) => process.stderr.write(`\r${n} tickets`) }));
       return console.log(`\n${r.tickets} tickets in ${r.seconds.toFixed(1)} s (${(r.tickets / Math.max(r.seconds, 0.001)).toFixed(0)}/s): ${r.matching} matched their history, ${r.rebuilt} rebuilt.`);
+    }
+    case 'reports': {
+      const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { ticket: { type: 'string' } } });
+      if (positionals[0] !== 'recompute') throw new UsageError('reports needs a subcommand: recompute');
+      const ticketId = values.ticket !== undefined ? Number(values.ticket) : undefined;
+      if (ticketId !== undefined && !Number.isSafeInteger(ticketId)) throw new UsageError('--ticket must be a ticket id');
+      const r = await withDatabase(config, ({ db }) => recomputeFacts(db, { ticketIds: ticketId !== undefined ? [ticketId] : undefined, onProgress: (n) => process.stderr.write(`\r${n} tickets`) }));
+      const diff = Object.entries(r.differences).map(([c, n]) => `${c} ${n}`).join(', ');
+      return console.log(`\n${r.tickets} tickets in ${r.seconds.toFixed(1)} s: ${r.matching} matched their history, ${r.rebuilt} rebuilt${diff ? ` (${diff})` : ''}.`);
     }
     case 'import':
     case 'export': {

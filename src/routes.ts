@@ -32,6 +32,7 @@ import { registerBulkRoutes } from './modules/bulk/bulk.routes.js';
 import { registerTagRoutes } from './modules/tickets/tags.routes.js';
 import { registerTicketMetricRoutes } from './modules/tickets/metrics.routes.js';
 import { registerDirectoryRoutes } from './modules/accounts/directory.routes.js';
+import { registerReportRoutes } from './modules/reports/reports.routes.js';
 import { registerIncrementalExportRoutes } from './modules/export/incremental.routes.js';
 import { registerMacroRoutes } from './modules/rules/macros.routes.js';
 import { registerTriggerRoutes } from './modules/rules/triggers.routes.js';
@@ -70,6 +71,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerTagRoutes(app, ctx);
   registerTicketMetricRoutes(app, ctx);
   registerDirectoryRoutes(app, ctx);
+  registerReportRoutes(app, ctx);
   registerIncrementalExportRoutes(app, ctx);
   registerMacroRoutes(app, ctx);
   registerTriggerRoutes(app, ctx);

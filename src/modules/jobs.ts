@@ -11,6 +11,7 @@ import { runRoutingTick } from './shifts/handovers.js';
 import { offerSurvey } from './satisfaction/offer.js';
 import { sweepPendingTickets } from './tickets/pending-reminders.js';
 import { runBulkJob } from './bulk/run-bulk-job.js';
+import { sweepFacts } from './reports/recompute-facts.js';
 import { runTriggers } from './rules/trigger-run.js';
 import { deliverWebhook } from './rules/webhook-delivery.js';
 
@@ -36,4 +37,7 @@ export async function startWorkers(ctx: AppContext, transport: MailTransport): P
   await ctx.jobs.work('bulk.run', ({ jobStatusId }) => runBulkJob(ctx, jobStatusId));
   await ctx.jobs.work('triggers.run', async ({ auditId }) => void (await runTriggers(ctx, auditId)));
   await ctx.jobs.work('webhooks.deliver', ({ invocationId }) => deliverWebhook(ctx, invocationId));
+  // Tickets without replayed report facts (bulk-written, or back-filled by the migration) get them here.
+  await ctx.jobs.work('reports.facts-sweep', async () => void (await sweepFacts(ctx.db)));
+  await ctx.jobs.schedule('reports.facts-sweep', '*/5 * * * *');
 }

@@ -590,7 +590,7 @@ export interface SatisfactionRatingsTable {
   updated_at: Stamp;
 }
 
-/** One row per ticket: what the reports count (db/migrations/0018_report_facts.sql). */
+/** One row per ticket: what the reports count (db/migrations/0016_report_facts.sql). */
 export interface TicketFactsTable {
   ticket_id: number;
   created_at: Date | string;

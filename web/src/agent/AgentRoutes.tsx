@@ -9,6 +9,7 @@ import { AgentShell } from './layout/AgentShell';
 import { AgentSignIn, NotAnAgent } from './layout/AgentSignIn';
 import { CurrentAgentProvider } from './layout/CurrentAgent';
 import { OnCallPage } from './oncall/OnCallPage';
+import { LazyReportsPage } from './reports/LazyReportsPage';
 import { TicketPage } from './ticket/TicketPage';
 import { ViewPage } from './views/ViewPage';
 
@@ -39,6 +40,7 @@ export function AgentRoutes() {
           <Route path="on-call" element={<OnCallPage />} />
           <Route path="handovers" element={<HandoversPage />} />
           <Route path="handovers/:id" element={<HandoverDetail />} />
+          <Route path="reports" element={<LazyReportsPage />} />
           <Route path="*" element={<EmptyState title="Page not found">Pick a view on the left.</EmptyState>} />
         </Routes>
       </AgentShell>

@@ -7,6 +7,7 @@ import { EscalationsNavLink } from '../escalation/EscalationsNavLink';
 import { AwayMenuItems } from '../oncall/AwayToggle';
 import { PagerMenu } from '../oncall/PagerMenu';
 import { ShiftsNavLinks } from '../oncall/ShiftsNavLinks';
+import { ReportsNavLink } from '../reports/ReportsNavLink';
 import { SlaWarningsMenu } from '../sla/SlaWarningsMenu';
 import { ShortcutsHelp } from '../shortcuts/ShortcutsHelp';
 import { useShortcuts } from '../shortcuts/useShortcuts';
@@ -58,6 +59,7 @@ export function AgentShell({ children }: { children: ReactNode }) {
         <ViewsNav />
         <EscalationsNavLink />
         <ShiftsNavLinks />
+        <ReportsNavLink />
       </AppShell.Navbar>
       <AppShell.Main bg="gray.0">{children}</AppShell.Main>
       <ShortcutsHelp opened={helpOpen} onClose={help.close} />
