@@ -29,18 +29,24 @@ export function tsQuery(t: TextTerm) {
   return sql`plainto_tsquery('simple', ${t.text})`;
 }
 
-export const ticketText = sql`to_tsvector('simple', tickets.subject || ' ' || tickets.description)`;
+/** The ticket's stored vector (subject and description), for ranking. */
+export const ticketText = sql`(SELECT vector FROM ticket_search WHERE ticket_search.ticket_id = tickets.id)`;
 
-/** Tickets whose subject, description or any comment matches (agents search internal notes too). */
+/**
+ * Tickets whose subject, description or any comment matches (agents search internal notes too).
+ * Written as `id IN (… UNION …)` so each side uses its own GIN index; an OR with EXISTS would make
+ * PostgreSQL scan every ticket.
+ */
 function textMatch(eb: EB, t: TextTerm, where: 'all' | 'subject' | 'description' | 'comment' = 'all'): Condition {
   const q = tsQuery(t);
-  const inComments = eb.exists(
-    eb.selectFrom('ticket_comments').select(sql`1`.as('x')).whereRef('ticket_comments.ticket_id', '=', 'tickets.id').where(sql<SqlBool>`to_tsvector('simple', ticket_comments.body) @@ ${q}`),
-  );
-  if (where === 'comment') return inComments;
-  if (where === 'subject') return sql<SqlBool>`to_tsvector('simple', tickets.subject) @@ ${q}`;
-  if (where === 'description') return sql<SqlBool>`to_tsvector('simple', tickets.description) @@ ${q}`;
-  return eb.or([sql<SqlBool>`${ticketText} @@ ${q}`, inComments]);
+  const inComments = sql`SELECT ticket_id FROM comment_search WHERE vector @@ ${q}`;
+  if (where === 'comment') return sql<SqlBool>`tickets.id IN (${inComments})`;
+  // The stored vector narrows the candidates through its index; the field's own text decides.
+  const inTicket = sql<SqlBool>`tickets.id IN (SELECT ticket_id FROM ticket_search WHERE vector @@ ${q})`;
+  if (where === 'subject') return sql<SqlBool>`${inTicket} AND to_tsvector('simple', tickets.subject) @@ ${q}`;
+  if (where === 'description') return sql<SqlBool>`${inTicket} AND to_tsvector('simple', tickets.description) @@ ${q}`;
+  void eb;
+  return sql<SqlBool>`tickets.id IN (SELECT ticket_id FROM ticket_search WHERE vector @@ ${q} UNION ${inComments})`;
 }
 
 /** Users a people keyword names: me, an id, an email, or a name. */

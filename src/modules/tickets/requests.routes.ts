@@ -59,14 +59,14 @@ function statusFilter(raw: unknown): Status[] | null {
 
 /**
  * Words of a customer's search, all required, against subject and description (`#123` or `123` also
- * finds request 123). Uses the same expression as the tickets_text_idx index.
+ * finds request 123). Uses the stored search vectors (ticket_search) and their GIN index.
  */
 function matchesText(text: string) {
   const words = text.trim().slice(0, 200);
   const id = /^#?(\d{1,15})$/.exec(words)?.[1];
   return (eb: ExpressionBuilder<Database, 'tickets'>) => {
     if (!words) return eb.val(true);
-    const fts = eb(sql`to_tsvector('simple', tickets.subject || ' ' || tickets.description)`, '@@', sql`plainto_tsquery('simple', ${words})`);
+    const fts = eb('tickets.id', 'in', sql<number>`(SELECT ticket_id FROM ticket_search WHERE vector @@ plainto_tsquery('simple', ${words}))`);
     return id ? eb.or([fts, eb('tickets.id', '=', Number(id))]) : fts;
   };
 }
