@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { freePort } from '../../src/platform/embedded-postgres.js';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, createCustomer, createOrganization, uniq, type Actor } from '../factories.js';
@@ -11,13 +11,6 @@ let env: TestEnv;
 let agent: Actor;
 let smtp: nodemailer.Transporter;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   env = await startTestApp({ SMTP_INBOUND_PORT: String(await freePort()), SMTP_INBOUND_HOST: '127.0.0.1', INBOUND_TOKEN, SUPPORT_ADDRESSES: 'support@sundial.test,help@sundial.test' });

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
-import { notFound } from '../../platform/errors.js';
+import { invalid, notFound } from '../../platform/errors.js';
 import { baseUrl, created, parseBody, parseId, parseIdList, resourceUrl } from '../../platform/http.js';
 import { applySlice, pageEnvelope, readPageRequest, sliceOf } from '../../platform/pagination.js';
-import { nameField, timeZoneField } from '../../platform/validation.js';
+import { sql } from 'kysely';
+import { idField, nameField, timeZoneField } from '../../platform/validation.js';
 import { requireActor, requireAdmin, requireAgent } from '../../permissions/guards.js';
 import { isAgent } from './actor.js';
 import { presentOrganization } from './organizations.presenter.js';
@@ -30,6 +31,7 @@ const orgFields = {
   organization_fields: z.object({ support_plan: z.enum(['free', 'professional', 'enterprise', 'premier']).optional(), time_zone: timeZoneField.optional() }).optional(),
 };
 const createBody = z.object({ organization: z.object({ name: nameField, ...orgFields }) });
+const upsertBody = z.object({ organization: z.object({ id: idField.optional(), name: nameField.optional(), ...orgFields }) });
 const updateBody = z.object({ organization: z.object({ name: nameField.optional(), ...orgFields }) });
 
 type OrgBody = z.infer<typeof updateBody>['organization'];
@@ -84,6 +86,34 @@ export function registerOrganizationRoutes(app: FastifyInstance, ctx: AppContext
     const { organization } = parseBody(createBody, req.body, 'organization');
     const org = await createOrganization(ctx, { ...toInput(organization), name: organization.name });
     return created(reply, resourceUrl(baseUrl(req), `organizations/${org.id}`), { organization: presentOrganization(baseUrl(req), org) });
+  });
+
+  // Upsert (Zendesk): matched by id, then external_id, then name; 201 when created.
+  app.post('/api/v2/organizations/create_or_update', async (req, reply) => {
+    requireAdmin(req);
+    const { organization } = parseBody(upsertBody, req.body, 'organization');
+    const match = await ctx.db
+      .selectFrom('organizations')
+      .select('id')
+      .where('deleted_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          ...(organization.id !== undefined ? [eb('id', '=', organization.id)] : []),
+          ...(organization.external_id ? [eb('external_id', '=', organization.external_id)] : []),
+          ...(organization.name ? [eb(sql`lower(name)`, '=', organization.name.toLowerCase())] : []),
+        ]),
+      )
+      .orderBy('id')
+      .executeTakeFirst();
+    if (match) return { organization: presentOrganization(baseUrl(req), await updateOrganization(ctx, { id: match.id, changes: toInput(organization) })) };
+    if (!organization.name) throw invalid('name', 'Name: cannot be blank', 'BlankValue');
+    const org = await createOrganization(ctx, { ...toInput(organization), name: organization.name });
+    return created(reply, resourceUrl(baseUrl(req), `organizations/${org.id}`), { organization: presentOrganization(baseUrl(req), org) });
+  });
+
+  app.get('/api/v2/organization_fields', async (req) => {
+    requireAgent(req);
+    return { organization_fields: [], next_page: null, previous_page: null, count: 0 };
   });
 
   app.put('/api/v2/organizations/:id', async (req) => {

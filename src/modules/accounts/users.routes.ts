@@ -9,7 +9,7 @@ import { requireActor, requireAdmin, requireAgent } from '../../permissions/guar
 import { isAdmin, isAgent } from './actor.js';
 import { presentOrganization } from './organizations.presenter.js';
 import { anonymousUser, presentUser } from './users.presenter.js';
-import { deactivateUser, getUser, setPassword, updateUser } from './users.service.js';
+import { deactivateUser, findUserByEmail, getUser, setPassword, updateUser } from './users.service.js';
 import { addUser } from './add-user.service.js';
 import { toUserChanges, userCreateSchema, userUpdateSchema } from './user.schema.js';
 
@@ -57,6 +57,27 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext) {
     const { user: input } = parseBody(userCreateSchema, req.body, 'user');
     const user = await addUser(ctx, { actor, input });
     return created(reply, resourceUrl(baseUrl(req), `users/${user.id}`), { user: presentUser(baseUrl(req), user) });
+  });
+
+  // Upsert by email (Zendesk): 201 with a new user, 200 with the updated one.
+  app.post('/api/v2/users/create_or_update', async (req, reply) => {
+    const actor = requireAgent(req);
+    const { user: input } = parseBody(userCreateSchema, req.body, 'user');
+    const existing = await findUserByEmail(ctx.db, input.email);
+    if (!existing) {
+      const user = await addUser(ctx, { actor, input });
+      return created(reply, resourceUrl(baseUrl(req), `users/${user.id}`), { user: presentUser(baseUrl(req), user) });
+    }
+    const staffChange = existing.role !== 'end-user' || input.role !== undefined || input.suspended !== undefined || input.active !== undefined;
+    if (!isAdmin(actor) && staffChange) throw new AppError('Forbidden', 'Only administrators can change roles, organizations and account state');
+    const { password: _password, send_invite: _invite, email: _email, ...changes } = input;
+    return { user: presentUser(baseUrl(req), await updateUser(ctx, { userId: existing.id, changes: toUserChanges(changes) })) };
+  });
+
+  // Sundial has no custom user fields yet; clients that list them get Zendesk's empty envelope.
+  app.get('/api/v2/user_fields', async (req) => {
+    requireAgent(req);
+    return { user_fields: [], next_page: null, previous_page: null, count: 0 };
   });
 
   app.put('/api/v2/users/:id', async (req) => {

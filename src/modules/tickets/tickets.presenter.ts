@@ -56,6 +56,8 @@ export function presentTicket(base: string, t: Ticket, x: TicketExtras) {
     custom_fields: fields,
     fields,
     satisfaction_rating: ticketRating(x.satisfaction),
+    // Zendesk's predicted satisfaction (an add-on); null, as Zendesk sends it without the add-on.
+    satisfaction_probability: null,
     sharing_agreement_ids: [],
     followup_ids: x.followupIds,
     via_followup_source_id: t.via_followup_source_id,
