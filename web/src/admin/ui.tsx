@@ -1,5 +1,5 @@
 import { Alert, Box, Button, Group, Modal, Pagination, Stack, Text, Title, type ModalProps } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { errorMessage } from './hooks';
 
@@ -19,6 +19,34 @@ export function splitApiError(error: unknown, fields: readonly string[]): { fiel
   }
   const general = rest.length ? rest.join(' ') : Object.keys(fieldErrors).length ? null : error.message;
   return { fieldErrors, general };
+}
+
+type SplitErrors = ReturnType<typeof splitApiError>;
+
+/**
+ * Sends a form's values through a mutation and spreads a failure over the form: field messages onto
+ * their fields, the rest into `general` (for FormError). `mapErrors` moves errors whose field has
+ * another name, or is shared by one control, before they are shown.
+ */
+export function useFormSubmit<TVars>(
+  form: { setErrors: (errors: Record<string, string>) => void },
+  mutation: { mutate: (vars: TVars, options: { onError: (error: unknown) => void }) => void },
+  fields: readonly string[],
+  mapErrors?: (errors: SplitErrors) => SplitErrors,
+) {
+  const [general, setGeneral] = useState<string | null>(null);
+  const submit = (vars: TVars) => {
+    setGeneral(null);
+    mutation.mutate(vars, {
+      onError: (e) => {
+        const split = splitApiError(e, fields);
+        const { fieldErrors, general } = mapErrors ? mapErrors(split) : split;
+        form.setErrors(fieldErrors);
+        setGeneral(general);
+      },
+    });
+  };
+  return { submit, general };
 }
 
 /** The part of a failed save that belongs to no single field. */

@@ -47,3 +47,32 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
     </Center>
   );
 }
+
+/** The parts of a TanStack query that QueryView reads. */
+interface ViewableQuery<T> {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: T | undefined;
+  refetch: () => unknown;
+}
+
+interface QueryViewProps<T> {
+  query: ViewableQuery<T>;
+  /** Shown beside the spinner while the first answer loads. */
+  loadingLabel: string;
+  emptyTitle: string;
+  /** The empty state's explanation. */
+  emptyText?: ReactNode;
+  /** Whether the answer counts as empty; by default, an empty array. */
+  isEmpty?: (data: T) => boolean;
+  children: (data: T) => ReactNode;
+}
+
+/** A query's loading, error and empty states, then its data as `children` draws it. */
+export function QueryView<T>({ query, loadingLabel, emptyTitle, emptyText, isEmpty = (d) => Array.isArray(d) && !d.length, children }: QueryViewProps<T>) {
+  if (query.isPending) return <Loading label={loadingLabel} />;
+  if (query.isError || query.data === undefined) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  if (isEmpty(query.data)) return <EmptyState title={emptyTitle}>{emptyText}</EmptyState>;
+  return <>{children(query.data)}</>;
+}

@@ -1,7 +1,7 @@
 import { Accordion, Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { get } from '../../api/client';
-import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { QueryView } from '../../ui/PageState';
 import { keys, type TicketField, type TicketForm } from '../api';
 import { PageHeader } from '../ui';
 import { OptionsEditor } from './OptionsEditor';
@@ -43,15 +43,9 @@ export function FieldsPage() {
         title="Ticket fields"
         description="The request forms customers fill in, and the choices of their drop-down fields. Deactivated choices stay on existing tickets but cannot be picked for new ones."
       />
-      {data.isPending ? (
-        <Loading label="Loading forms…" />
-      ) : data.isError ? (
-        <ErrorState error={data.error} onRetry={() => data.refetch()} />
-      ) : !data.data.forms.length ? (
-        <EmptyState title="No request forms" />
-      ) : (
-        data.data.forms.map((form) => <FormCard key={form.id} form={form} fields={data.data.fields} />)
-      )}
+      <QueryView query={data} loadingLabel="Loading forms…" emptyTitle="No request forms" isEmpty={(d) => !d.forms.length}>
+        {({ forms, fields }) => forms.map((form) => <FormCard key={form.id} form={form} fields={fields} />)}
+      </QueryView>
     </Stack>
   );
 }

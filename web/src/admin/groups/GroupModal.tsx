@@ -1,10 +1,9 @@
 import { Button, Group as Row, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { post, put } from '../../api/client';
 import { keys, type Group } from '../api';
 import { useAdminMutation } from '../hooks';
-import { AdminModal, FormError, splitApiError } from '../ui';
+import { AdminModal, FormError, useFormSubmit } from '../ui';
 
 /** Creates (no `group`) or renames a group. Mounted only while open. */
 export function GroupModal({ group, onClose }: { group?: Group; onClose: () => void }) {
@@ -12,7 +11,6 @@ export function GroupModal({ group, onClose }: { group?: Group; onClose: () => v
     initialValues: { name: group?.name ?? '', description: group?.description ?? '' },
     validate: { name: (v) => (v.trim() ? null : 'Enter a name') },
   });
-  const [general, setGeneral] = useState<string | null>(null);
   const save = useAdminMutation({
     mutationFn: (v: { name: string; description: string }) => {
       const body = { group: { name: v.name.trim(), description: v.description.trim() } };
@@ -23,16 +21,8 @@ export function GroupModal({ group, onClose }: { group?: Group; onClose: () => v
     notifyError: false,
     onSuccess: onClose,
   });
-  const submit = form.onSubmit((v) => {
-    setGeneral(null);
-    save.mutate(v, {
-      onError: (e) => {
-        const { fieldErrors, general } = splitApiError(e, ['name', 'description']);
-        form.setErrors(fieldErrors);
-        setGeneral(general);
-      },
-    });
-  });
+  const { submit: send, general } = useFormSubmit(form, save, ['name', 'description']);
+  const submit = form.onSubmit(send);
 
   return (
     <AdminModal opened onClose={onClose} title={group ? `Edit ${group.name}` : 'New group'}>

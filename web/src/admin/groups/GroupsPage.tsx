@@ -2,7 +2,7 @@ import { Button, Group as Row, Stack, Table, Text, VisuallyHidden } from '@manti
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { del } from '../../api/client';
-import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { QueryView } from '../../ui/PageState';
 import { fetchAll, keys, type Group, type Membership } from '../api';
 import { useAdminMutation } from '../hooks';
 import { ConfirmModal, PageHeader } from '../ui';
@@ -32,54 +32,50 @@ export function GroupsPage() {
         description="Teams of agents that tickets are assigned to. Technical Support, Sales and Sustained Engineering drive the support workflows and cannot be deleted."
         action={<Button onClick={() => setEditing('new')}>New group</Button>}
       />
-      {groups.isPending ? (
-        <Loading label="Loading groups…" />
-      ) : groups.isError ? (
-        <ErrorState error={groups.error} onRetry={() => groups.refetch()} />
-      ) : !groups.data.length ? (
-        <EmptyState title="No groups yet" />
-      ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped highlightOnHover verticalSpacing="sm" aria-label="Groups">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Description</Table.Th>
-                <Table.Th>Members</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {groups.data.map((g) => (
-                <Table.Tr key={g.id}>
-                  <Table.Td fw={500}>{g.name}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm" c={g.description ? undefined : 'dimmed'}>
-                      {g.description || 'No description'}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>{memberCount(g.id) ?? '…'}</Table.Td>
-                  <Table.Td>
-                    <Row gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button size="xs" variant="light" onClick={() => setMembers(g)} aria-label={`Members of ${g.name}`}>
-                        Members
-                      </Button>
-                      <Button size="xs" variant="default" onClick={() => setEditing(g)} aria-label={`Edit ${g.name}`}>
-                        Edit
-                      </Button>
-                      <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(g)} aria-label={`Delete ${g.name}`}>
-                        Delete
-                      </Button>
-                    </Row>
-                  </Table.Td>
+      <QueryView query={groups} loadingLabel="Loading groups…" emptyTitle="No groups yet">
+        {(data) => (
+          <Table.ScrollContainer minWidth={640}>
+            <Table striped highlightOnHover verticalSpacing="sm" aria-label="Groups">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Description</Table.Th>
+                  <Table.Th>Members</Table.Th>
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+              </Table.Thead>
+              <Table.Tbody>
+                {data.map((g) => (
+                  <Table.Tr key={g.id}>
+                    <Table.Td fw={500}>{g.name}</Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c={g.description ? undefined : 'dimmed'}>
+                        {g.description || 'No description'}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>{memberCount(g.id) ?? '…'}</Table.Td>
+                    <Table.Td>
+                      <Row gap="xs" justify="flex-end" wrap="nowrap">
+                        <Button size="xs" variant="light" onClick={() => setMembers(g)} aria-label={`Members of ${g.name}`}>
+                          Members
+                        </Button>
+                        <Button size="xs" variant="default" onClick={() => setEditing(g)} aria-label={`Edit ${g.name}`}>
+                          Edit
+                        </Button>
+                        <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(g)} aria-label={`Delete ${g.name}`}>
+                          Delete
+                        </Button>
+                      </Row>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </QueryView>
       {editing && <GroupModal group={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       {members && <MembersModal group={members} onClose={() => setMembers(null)} />}
       <ConfirmModal target={deleting} action={remove} onClose={() => setDeleting(null)} title={`Delete ${deleting?.name ?? ''}?`} confirmLabel="Delete group">

@@ -1,10 +1,9 @@
 import { Button, Group, Select, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { post, put } from '../../api/client';
 import { keys, type Organization, type Plan } from '../api';
 import { useAdminMutation } from '../hooks';
-import { AdminModal, FormError, splitApiError } from '../ui';
+import { AdminModal, FormError, useFormSubmit } from '../ui';
 import { SHARING, SharingSetting, needsConfirmation, sharingOf, type Sharing } from './sharing';
 import { TimeZoneSelect } from './TimeZoneSelect';
 
@@ -44,7 +43,6 @@ export function OrganizationModal({ organization, onClose }: { organization?: Or
       confirmed: (v, values) => (needsConfirmation(saved, values.sharing) && !v ? 'Confirm to turn on sharing' : null),
     },
   });
-  const [general, setGeneral] = useState<string | null>(null);
   const save = useAdminMutation({
     mutationFn: (v: Values) => {
       const body = {
@@ -66,18 +64,12 @@ export function OrganizationModal({ organization, onClose }: { organization?: Or
     onSuccess: onClose,
   });
 
-  const submit = form.onSubmit((v) => {
-    setGeneral(null);
-    save.mutate(v, {
-      onError: (e) => {
-        const { fieldErrors, general } = splitApiError(e, FIELDS);
-        // The two sharing booleans are one control here.
-        const sharingError = fieldErrors.shared_tickets ?? fieldErrors.shared_comments;
-        form.setErrors({ ...fieldErrors, ...(sharingError ? { sharing: sharingError } : {}) });
-        setGeneral(general ?? sharingError ?? null);
-      },
-    });
+  const { submit: send, general } = useFormSubmit(form, save, FIELDS, ({ fieldErrors, general }) => {
+    // The two sharing booleans are one control here.
+    const sharingError = fieldErrors.shared_tickets ?? fieldErrors.shared_comments;
+    return { fieldErrors: { ...fieldErrors, ...(sharingError ? { sharing: sharingError } : {}) }, general: general ?? sharingError ?? null };
   });
+  const submit = form.onSubmit(send);
 
   return (
     <AdminModal opened onClose={onClose} title={organization ? `Edit ${organization.name}` : 'New organization'} size="lg">

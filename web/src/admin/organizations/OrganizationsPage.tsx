@@ -2,7 +2,7 @@ import { Badge, Button, Group, Stack, Table, Text, VisuallyHidden } from '@manti
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { del } from '../../api/client';
-import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { QueryView } from '../../ui/PageState';
 import { fetchPage, keys, PER_PAGE, type Organization, type Plan } from '../api';
 import { useAdminMutation } from '../hooks';
 import { ConfirmModal, PageHeader, Pager } from '../ui';
@@ -37,62 +37,64 @@ export function OrganizationsPage() {
         description="Customer companies: their support plan, time zone, email domains and ticket sharing."
         action={<Button onClick={() => setEditing('new')}>New organization</Button>}
       />
-      {list.isPending ? (
-        <Loading label="Loading organizations…" />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => list.refetch()} />
-      ) : !list.data.items.length && page === 1 ? (
-        <EmptyState title="No organizations yet">Create one for each customer company; people who sign up with its email domain join it.</EmptyState>
-      ) : (
-        <>
-          <Table.ScrollContainer minWidth={820}>
-            <Table striped highlightOnHover verticalSpacing="sm" aria-label="Organizations">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Plan</Table.Th>
-                  <Table.Th>Time zone</Table.Th>
-                  <Table.Th>Domains</Table.Th>
-                  <Table.Th>Sharing</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.data.items.map((o) => (
-                  <Table.Tr key={o.id}>
-                    <Table.Td fw={500}>{o.name}</Table.Td>
-                    <Table.Td>
-                      <Badge color={PLAN_COLOR[o.support_plan]} variant="light">
-                        {PLAN_LABEL[o.support_plan]}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>{o.time_zone}</Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{o.domain_names.length ? o.domain_names.join(', ') : '—'}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{SHARING[sharingOf(o)].label}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap="xs" justify="flex-end" wrap="nowrap">
-                        <Button size="xs" variant="light" onClick={() => setEditing(o)} aria-label={`Edit ${o.name}`}>
-                          Edit
-                        </Button>
-                        <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(o)} aria-label={`Delete ${o.name}`}>
-                          Delete
-                        </Button>
-                      </Group>
-                    </Table.Td>
+      <QueryView
+        query={list}
+        loadingLabel="Loading organizations…"
+        emptyTitle="No organizations yet"
+        emptyText="Create one for each customer company; people who sign up with its email domain join it."
+        isEmpty={(data) => !data.items.length && page === 1}
+      >
+        {(data) => (
+          <>
+            <Table.ScrollContainer minWidth={820}>
+              <Table striped highlightOnHover verticalSpacing="sm" aria-label="Organizations">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Name</Table.Th>
+                    <Table.Th>Plan</Table.Th>
+                    <Table.Th>Time zone</Table.Th>
+                    <Table.Th>Domains</Table.Th>
+                    <Table.Th>Sharing</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <Pager page={page} count={list.data.count} perPage={PER_PAGE} hasNext={list.data.hasNext} onChange={setPage} />
-        </>
-      )}
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.items.map((o) => (
+                    <Table.Tr key={o.id}>
+                      <Table.Td fw={500}>{o.name}</Table.Td>
+                      <Table.Td>
+                        <Badge color={PLAN_COLOR[o.support_plan]} variant="light">
+                          {PLAN_LABEL[o.support_plan]}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>{o.time_zone}</Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{o.domain_names.length ? o.domain_names.join(', ') : '—'}</Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm">{SHARING[sharingOf(o)].label}</Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Group gap="xs" justify="flex-end" wrap="nowrap">
+                          <Button size="xs" variant="light" onClick={() => setEditing(o)} aria-label={`Edit ${o.name}`}>
+                            Edit
+                          </Button>
+                          <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(o)} aria-label={`Delete ${o.name}`}>
+                            Delete
+                          </Button>
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+            <Pager page={page} count={data.count} perPage={PER_PAGE} hasNext={data.hasNext} onChange={setPage} />
+          </>
+        )}
+      </QueryView>
       {editing && <OrganizationModal organization={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       <ConfirmModal target={deleting} action={remove} onClose={() => setDeleting(null)} title={`Delete ${deleting?.name ?? ''}?`} confirmLabel="Delete organization">
         Its members stay but no longer belong to any organization, so they lose its support plan and ticket sharing. Their tickets are kept.

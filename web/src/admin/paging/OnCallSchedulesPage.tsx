@@ -2,7 +2,7 @@ import { Button, Stack } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { del } from '../../api/client';
-import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { QueryView } from '../../ui/PageState';
 import { useAdminMutation, useAllStaff } from '../hooks';
 import { ConfirmModal, PageHeader } from '../ui';
 import { fetchSchedules, pagingKeys, type OnCallSchedule } from './model';
@@ -29,15 +29,14 @@ export function OnCallSchedulesPage() {
         description="Participants take turns as primary, the next one in line is backup. Pages go to the primary, repeat until acknowledged, and go to the backup when nobody acknowledges."
         action={<Button onClick={() => setEditing('new')}>New schedule</Button>}
       />
-      {schedules.isPending ? (
-        <Loading label="Loading schedules…" />
-      ) : schedules.isError ? (
-        <ErrorState error={schedules.error} onRetry={() => schedules.refetch()} />
-      ) : !schedules.data.length ? (
-        <EmptyState title="No on-call schedules">Without one, pages are recorded on tickets but name nobody.</EmptyState>
-      ) : (
-        schedules.data.map((s) => <ScheduleCard key={s.id} schedule={s} staff={staff.data ?? []} onEdit={() => setEditing(s)} onDelete={() => setDeleting(s)} />)
-      )}
+      <QueryView
+        query={schedules}
+        loadingLabel="Loading schedules…"
+        emptyTitle="No on-call schedules"
+        emptyText="Without one, pages are recorded on tickets but name nobody."
+      >
+        {(data) => data.map((s) => <ScheduleCard key={s.id} schedule={s} staff={staff.data ?? []} onEdit={() => setEditing(s)} onDelete={() => setDeleting(s)} />)}
+      </QueryView>
       {editing && <ScheduleModal schedule={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       <ConfirmModal target={deleting} action={remove} onClose={() => setDeleting(null)} title={`Delete ${deleting?.name ?? ''}?`} confirmLabel="Delete schedule">
         Its overrides go with it. Open pages of this schedule keep their history but are no longer escalated to a backup.

@@ -2,7 +2,7 @@ import { Badge, Button, Group, Stack, Table, Text, VisuallyHidden } from '@manti
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { del, put } from '../../api/client';
-import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { QueryView } from '../../ui/PageState';
 import { useAdminMutation } from '../hooks';
 import { ConfirmModal, PageHeader } from '../ui';
 import { fetchTargets, kindLabel, pagingKeys, type PagingTarget } from './model';
@@ -40,60 +40,61 @@ export function PagingTargetsPage() {
         description="When a Premier ticket is urgent or high, Sundial pages the on-call engineer through every active target, repeats until acknowledged and escalates to the backup."
         action={<Button onClick={() => setEditing('new')}>New target</Button>}
       />
-      {targets.isPending ? (
-        <Loading label="Loading paging targets…" />
-      ) : targets.isError ? (
-        <ErrorState error={targets.error} onRetry={() => targets.refetch()} />
-      ) : !targets.data.length ? (
-        <EmptyState title="No paging targets">Pages are recorded on the ticket but reach nobody until you add a channel.</EmptyState>
-      ) : (
-        <Table.ScrollContainer minWidth={760}>
-          <Table striped verticalSpacing="sm" aria-label="Paging targets">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Kind</Table.Th>
-                <Table.Th>Sends to</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {targets.data.map((t) => (
-                <Table.Tr key={t.id} data-testid={`target-${t.id}`}>
-                  <Table.Td fw={500}>{t.name}</Table.Td>
-                  <Table.Td>{kindLabel(t.kind)}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm" style={{ wordBreak: 'break-all' }}>
-                      {destination(t)}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge color={t.active ? 'green' : 'gray'} variant="light">
-                      {t.active ? 'Active' : 'Disabled'}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button size="xs" variant="default" onClick={() => setEditing(t)} aria-label={`Edit ${t.name}`}>
-                        Edit
-                      </Button>
-                      <Button size="xs" variant="light" color={t.active ? 'gray' : 'green'} loading={toggle.isPending && toggle.variables?.id === t.id} onClick={() => toggle.mutate(t)} aria-label={`${t.active ? 'Disable' : 'Enable'} ${t.name}`}>
-                        {t.active ? 'Disable' : 'Enable'}
-                      </Button>
-                      <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(t)} aria-label={`Delete ${t.name}`}>
-                        Delete
-                      </Button>
-                    </Group>
-                  </Table.Td>
+      <QueryView
+        query={targets}
+        loadingLabel="Loading paging targets…"
+        emptyTitle="No paging targets"
+        emptyText="Pages are recorded on the ticket but reach nobody until you add a channel."
+      >
+        {(data) => (
+          <Table.ScrollContainer minWidth={760}>
+            <Table striped verticalSpacing="sm" aria-label="Paging targets">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Kind</Table.Th>
+                  <Table.Th>Sends to</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+              </Table.Thead>
+              <Table.Tbody>
+                {data.map((t) => (
+                  <Table.Tr key={t.id} data-testid={`target-${t.id}`}>
+                    <Table.Td fw={500}>{t.name}</Table.Td>
+                    <Table.Td>{kindLabel(t.kind)}</Table.Td>
+                    <Table.Td>
+                      <Text size="sm" style={{ wordBreak: 'break-all' }}>
+                        {destination(t)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge color={t.active ? 'green' : 'gray'} variant="light">
+                        {t.active ? 'Active' : 'Disabled'}
+                      </Badge>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" justify="flex-end" wrap="nowrap">
+                        <Button size="xs" variant="default" onClick={() => setEditing(t)} aria-label={`Edit ${t.name}`}>
+                          Edit
+                        </Button>
+                        <Button size="xs" variant="light" color={t.active ? 'gray' : 'green'} loading={toggle.isPending && toggle.variables?.id === t.id} onClick={() => toggle.mutate(t)} aria-label={`${t.active ? 'Disable' : 'Enable'} ${t.name}`}>
+                          {t.active ? 'Disable' : 'Enable'}
+                        </Button>
+                        <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(t)} aria-label={`Delete ${t.name}`}>
+                          Delete
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </QueryView>
       {editing && <TargetModal target={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />}
       <ConfirmModal target={deleting} action={remove} onClose={() => setDeleting(null)} title={`Delete ${deleting?.name ?? ''}?`} confirmLabel="Delete target">
         Pages stop going to this {deleting ? kindLabel(deleting.kind) : ''} target, and its delivery history disappears from tickets’ Pages panels. Disable it instead to keep the history.

@@ -1,9 +1,8 @@
 import { ActionIcon, Button, Group, List, MultiSelect, NumberInput, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { post, put } from '../../api/client';
 import { useAdminMutation, useAllStaff } from '../hooks';
-import { AdminModal, FormError, splitApiError } from '../ui';
+import { AdminModal, FormError, useFormSubmit } from '../ui';
 import { fromLocalInput, pagingKeys, toLocalInput, type OnCallSchedule } from './model';
 
 const FIELDS = ['name', 'rotation_start', 'rotation_hours', 'participant_ids', 'paging'] as const;
@@ -50,7 +49,6 @@ export function ScheduleModal({ schedule, onClose }: { schedule?: OnCallSchedule
       length: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? null : 'Enter a whole number, at least 1'),
     },
   });
-  const [general, setGeneral] = useState<string | null>(null);
   const save = useAdminMutation({
     mutationFn: (v: Values) => {
       const body = {
@@ -69,17 +67,11 @@ export function ScheduleModal({ schedule, onClose }: { schedule?: OnCallSchedule
     notifyError: false,
     onSuccess: onClose,
   });
-  const submit = form.onSubmit((v) => {
-    setGeneral(null);
-    save.mutate(v, {
-      onError: (e) => {
-        const { fieldErrors, general } = splitApiError(e, FIELDS);
-        const { rotation_hours, ...rest } = fieldErrors;
-        form.setErrors({ ...rest, ...(rotation_hours ? { length: rotation_hours } : {}) });
-        setGeneral(general);
-      },
-    });
-  });
+  const { submit: send, general } = useFormSubmit(form, save, FIELDS, ({ fieldErrors: { rotation_hours, ...rest }, general }) => ({
+    fieldErrors: { ...rest, ...(rotation_hours ? { length: rotation_hours } : {}) },
+    general,
+  }));
+  const submit = form.onSubmit(send);
 
   const nameOf = (id: string) => staff.data?.find((u) => String(u.id) === id)?.name ?? `Agent #${id}`;
   const agents = (staff.data ?? []).filter((u) => u.active || form.values.participant_ids.includes(String(u.id))).map((u) => ({ value: String(u.id), label: u.name }));

@@ -1,9 +1,8 @@
 import { Button, Group, PasswordInput, Select, Stack, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { post, put } from '../../api/client';
 import { useAdminMutation } from '../hooks';
-import { AdminModal, FormError, splitApiError } from '../ui';
+import { AdminModal, FormError, useFormSubmit } from '../ui';
 import { KINDS, kindLabel, pagingKeys, type PagingTarget, type TargetKind } from './model';
 
 const FIELDS = ['name', 'kind', 'url', 'routing_key'] as const;
@@ -26,7 +25,6 @@ export function TargetModal({ target, onClose }: { target?: PagingTarget; onClos
     initialValues: { name: target?.name ?? '', kind: target?.kind ?? 'mattermost', url: target?.target_url ?? '', routing_key: '', active: target?.active ?? true },
     validate: { name: (v) => (v.trim() ? null : 'Enter a name') },
   });
-  const [general, setGeneral] = useState<string | null>(null);
   const save = useAdminMutation({
     mutationFn: (v: Values) => {
       const body: Record<string, unknown> = { name: v.name.trim(), kind: v.kind, url: v.url.trim() || null, active: v.active };
@@ -40,16 +38,8 @@ export function TargetModal({ target, onClose }: { target?: PagingTarget; onClos
     notifyError: false,
     onSuccess: onClose,
   });
-  const submit = form.onSubmit((v) => {
-    setGeneral(null);
-    save.mutate(v, {
-      onError: (e) => {
-        const { fieldErrors, general } = splitApiError(e, FIELDS);
-        form.setErrors(fieldErrors);
-        setGeneral(general);
-      },
-    });
-  });
+  const { submit: send, general } = useFormSubmit(form, save, FIELDS);
+  const submit = form.onSubmit(send);
   const kind = KINDS.find((k) => k.value === form.values.kind)!;
   const keepsKey = !!target?.routing_key && target.kind === 'pagerduty';
 

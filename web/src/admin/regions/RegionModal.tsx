@@ -1,10 +1,9 @@
 import { Button, Chip, Group, Input, MultiSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { post, put } from '../../api/client';
 import { keys } from '../api';
 import { useAdminMutation, useAllStaff } from '../hooks';
-import { AdminModal, FormError, splitApiError } from '../ui';
+import { AdminModal, FormError, useFormSubmit } from '../ui';
 import { regionKeys, WEEKDAYS, type Region } from './model';
 
 const FIELDS = ['name', 'shift_start', 'shift_end', 'shift_days', 'member_ids'] as const;
@@ -40,7 +39,6 @@ export function RegionModal({ region, regions, onClose }: { region?: Region; reg
       shift_days: (v) => (v.length ? null : 'Pick at least one weekday'),
     },
   });
-  const [general, setGeneral] = useState<string | null>(null);
   const save = useAdminMutation({
     mutationFn: (v: Values) => {
       const body = {
@@ -60,16 +58,8 @@ export function RegionModal({ region, regions, onClose }: { region?: Region; reg
     notifyError: false,
     onSuccess: onClose,
   });
-  const submit = form.onSubmit((v) => {
-    setGeneral(null);
-    save.mutate(v, {
-      onError: (e) => {
-        const { fieldErrors, general } = splitApiError(e, FIELDS);
-        form.setErrors(fieldErrors);
-        setGeneral(general);
-      },
-    });
-  });
+  const { submit: send, general } = useFormSubmit(form, save, FIELDS);
+  const submit = form.onSubmit(send);
 
   const regionOf = new Map(regions.flatMap((r) => r.member_ids.map((id) => [id, r] as const)));
   const agents = (staff.data ?? [])

@@ -1,7 +1,7 @@
 import { Badge, Button, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useState } from 'react';
 import { del } from '../../api/client';
-import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { QueryView } from '../../ui/PageState';
 import { keys } from '../api';
 import { weekdays } from '../../ui/weekdays';
 import { useAdminMutation, useAllStaff } from '../hooks';
@@ -34,65 +34,66 @@ export function RegionsPage() {
         description="Follow-the-sun regions work shifts defined in UTC; at each shift end the region hands its open work to the next. Agents belong to one region."
         action={<Button onClick={() => setEditing('new')}>New region</Button>}
       />
-      {regions.isPending ? (
-        <Loading label="Loading regions…" />
-      ) : regions.isError ? (
-        <ErrorState error={regions.error} onRetry={() => regions.refetch()} />
-      ) : !regions.data.length ? (
-        <EmptyState title="No regions">Without regions nobody is on shift and routing assigns nothing.</EmptyState>
-      ) : (
-        <Table.ScrollContainer minWidth={760}>
-          <Table striped verticalSpacing="sm" aria-label="Regions">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Region</Table.Th>
-                <Table.Th>Shift</Table.Th>
-                <Table.Th>Starts on (UTC)</Table.Th>
-                <Table.Th>Members</Table.Th>
-                <Table.Th>Now</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {regions.data.map((r) => (
-                <Table.Tr key={r.id} data-testid={`region-${r.id}`}>
-                  <Table.Td fw={600}>{r.name}</Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{shiftText(r)}</Table.Td>
-                  <Table.Td>{weekdays(r.shift_days)}</Table.Td>
-                  <Table.Td>
-                    <Text size="sm" c={r.member_ids.length ? undefined : 'dimmed'}>
-                      {r.member_ids.length ? r.member_ids.map(nameOf).join(', ') : 'No agents'}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    {r.on_shift ? (
-                      <Badge color="green" variant="light" title={r.shift_ends_at ? `Until ${at(r.shift_ends_at)}` : undefined}>
-                        On shift
-                      </Badge>
-                    ) : (
-                      <Text size="xs" c="dimmed">
-                        {r.next_shift_start ? `Next ${at(r.next_shift_start)}` : 'Off shift'}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button size="xs" variant="default" onClick={() => setEditing(r)} aria-label={`Edit ${r.name}`}>
-                        Edit
-                      </Button>
-                      <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(r)} aria-label={`Delete ${r.name}`}>
-                        Delete
-                      </Button>
-                    </Group>
-                  </Table.Td>
+      <QueryView
+        query={regions}
+        loadingLabel="Loading regions…"
+        emptyTitle="No regions"
+        emptyText="Without regions nobody is on shift and routing assigns nothing."
+      >
+        {(data) => (
+          <Table.ScrollContainer minWidth={760}>
+            <Table striped verticalSpacing="sm" aria-label="Regions">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Region</Table.Th>
+                  <Table.Th>Shift</Table.Th>
+                  <Table.Th>Starts on (UTC)</Table.Th>
+                  <Table.Th>Members</Table.Th>
+                  <Table.Th>Now</Table.Th>
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+              </Table.Thead>
+              <Table.Tbody>
+                {data.map((r) => (
+                  <Table.Tr key={r.id} data-testid={`region-${r.id}`}>
+                    <Table.Td fw={600}>{r.name}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{shiftText(r)}</Table.Td>
+                    <Table.Td>{weekdays(r.shift_days)}</Table.Td>
+                    <Table.Td>
+                      <Text size="sm" c={r.member_ids.length ? undefined : 'dimmed'}>
+                        {r.member_ids.length ? r.member_ids.map(nameOf).join(', ') : 'No agents'}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      {r.on_shift ? (
+                        <Badge color="green" variant="light" title={r.shift_ends_at ? `Until ${at(r.shift_ends_at)}` : undefined}>
+                          On shift
+                        </Badge>
+                      ) : (
+                        <Text size="xs" c="dimmed">
+                          {r.next_shift_start ? `Next ${at(r.next_shift_start)}` : 'Off shift'}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" justify="flex-end" wrap="nowrap">
+                        <Button size="xs" variant="default" onClick={() => setEditing(r)} aria-label={`Edit ${r.name}`}>
+                          Edit
+                        </Button>
+                        <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(r)} aria-label={`Delete ${r.name}`}>
+                          Delete
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </QueryView>
       <RoutingSettingsCard />
       {editing && <RegionModal region={editing === 'new' ? undefined : editing} regions={regions.data ?? []} onClose={() => setEditing(null)} />}
       <ConfirmModal target={deleting} action={remove} onClose={() => setDeleting(null)} title={`Delete ${deleting?.name ?? ''}?`} confirmLabel="Delete region">

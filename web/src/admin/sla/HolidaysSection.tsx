@@ -2,7 +2,7 @@ import { Button, Group, Paper, Stack, Table, Text, TextInput, Title } from '@man
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { del, post } from '../../api/client';
-import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { EmptyState, ErrorState, Loading, QueryView } from '../../ui/PageState';
 import { useAdminMutation } from '../hooks';
 import { ConfirmModal, FormError, splitApiError } from '../ui';
 import { fetchHolidays, fetchSchedules, formatDates, slaKeys, type Holiday, type Schedule } from './model';
@@ -49,36 +49,32 @@ function ScheduleHolidays({ schedule }: { schedule: Schedule }) {
   return (
     <Stack>
       <AddHoliday schedule={schedule} />
-      {holidays.isPending ? (
-        <Loading label="Loading holidays…" />
-      ) : holidays.isError ? (
-        <ErrorState error={holidays.error} onRetry={() => holidays.refetch()} />
-      ) : !holidays.data.length ? (
-        <EmptyState title="No holidays">Business-hours targets run on every weekday.</EmptyState>
-      ) : (
-        <Table verticalSpacing="xs" aria-label="Holidays">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Dates</Table.Th>
-              <Table.Th ta="right">Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {holidays.data.map((h) => (
-              <Table.Tr key={h.id}>
-                <Table.Td>{h.name}</Table.Td>
-                <Table.Td>{formatDates(h.start_date, h.end_date)}</Table.Td>
-                <Table.Td ta="right">
-                  <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(h)} aria-label={`Delete ${h.name}`}>
-                    Delete
-                  </Button>
-                </Table.Td>
+      <QueryView query={holidays} loadingLabel="Loading holidays…" emptyTitle="No holidays" emptyText="Business-hours targets run on every weekday.">
+        {(data) => (
+          <Table verticalSpacing="xs" aria-label="Holidays">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Dates</Table.Th>
+                <Table.Th ta="right">Actions</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+            </Table.Thead>
+            <Table.Tbody>
+              {data.map((h) => (
+                <Table.Tr key={h.id}>
+                  <Table.Td>{h.name}</Table.Td>
+                  <Table.Td>{formatDates(h.start_date, h.end_date)}</Table.Td>
+                  <Table.Td ta="right">
+                    <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(h)} aria-label={`Delete ${h.name}`}>
+                      Delete
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </QueryView>
       <ConfirmModal target={deleting} action={remove} onClose={() => setDeleting(null)} title={`Delete ${deleting?.name ?? 'holiday'}?`} confirmLabel="Delete holiday">
         Business-hours targets will run on {deleting ? formatDates(deleting.start_date, deleting.end_date) : 'these days'} again.
       </ConfirmModal>

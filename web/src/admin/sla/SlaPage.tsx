@@ -1,6 +1,6 @@
 import { Alert, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { QueryView } from '../../ui/PageState';
 import { PageHeader } from '../ui';
 import { HolidaysSection } from './HolidaysSection';
 import { fetchPolicies, slaKeys } from './model';
@@ -17,15 +17,14 @@ export function SlaPage() {
           Business hours are Mon–Fri 09:00–17:00 in the customer organization’s time zone; Premier urgent and high tickets also run over the Pacific weekend.
         </Text>
       </Alert>
-      {policies.isPending ? (
-        <Loading label="Loading SLA policies…" />
-      ) : policies.isError ? (
-        <ErrorState error={policies.error} onRetry={() => policies.refetch()} />
-      ) : !policies.data.length ? (
-        <EmptyState title="No SLA policies">Tickets of customers on any plan have no response targets.</EmptyState>
-      ) : (
-        policies.data.map((p) => <PolicyCard key={p.id} policy={p} />)
-      )}
+      <QueryView
+        query={policies}
+        loadingLabel="Loading SLA policies…"
+        emptyTitle="No SLA policies"
+        emptyText="Tickets of customers on any plan have no response targets."
+      >
+        {(data) => data.map((p) => <PolicyCard key={p.id} policy={p} />)}
+      </QueryView>
       <HolidaysSection />
     </Stack>
   );

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { post, put } from '../../api/client';
 import { keys, type Role, type User } from '../api';
 import { useAdminMutation } from '../hooks';
-import { AdminModal, FormError, splitApiError } from '../ui';
+import { AdminModal, FormError, splitApiError, useFormSubmit } from '../ui';
 import { OrganizationSelect } from './OrganizationSelect';
 import { RegionSelect } from './RegionSelect';
 import { regionKeys } from '../regions/model';
@@ -42,7 +42,6 @@ function changes(before: Values, after: Values): Record<string, unknown> {
 export function EditUserModal({ user, onClose }: { user: User; onClose: () => void }) {
   const initial = valuesOf(user);
   const form = useForm<Values>({ initialValues: initial, validate: { name: (v) => (v.trim() ? null : 'Enter a name') } });
-  const [general, setGeneral] = useState<string | null>(null);
   const save = useAdminMutation({
     mutationFn: (body: Record<string, unknown>) => put<{ user: User }>(`/api/v2/users/${user.id}`, { user: body }),
     invalidate: [keys.users, regionKeys.regions],
@@ -51,17 +50,11 @@ export function EditUserModal({ user, onClose }: { user: User; onClose: () => vo
     onSuccess: onClose,
   });
 
+  const { submit: send, general } = useFormSubmit(form, save, FIELDS);
   const submit = form.onSubmit((v) => {
     const body = changes(initial, v);
     if (!Object.keys(body).length) return onClose();
-    setGeneral(null);
-    save.mutate(body, {
-      onError: (e) => {
-        const { fieldErrors, general } = splitApiError(e, FIELDS);
-        form.setErrors(fieldErrors);
-        setGeneral(general);
-      },
-    });
+    send(body);
   });
 
   return (

@@ -1,10 +1,9 @@
 import { Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { post } from '../../api/client';
 import { keys, type Role, type User } from '../api';
 import { useAdminMutation } from '../hooks';
-import { AdminModal, FormError, splitApiError } from '../ui';
+import { AdminModal, FormError, useFormSubmit } from '../ui';
 import { OrganizationSelect } from './OrganizationSelect';
 import { RegionSelect } from './RegionSelect';
 import { regionKeys } from '../regions/model';
@@ -33,7 +32,6 @@ export function InviteUserModal({ onClose, defaultRole }: { onClose: () => void;
       email: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : 'Enter an email address'),
     },
   });
-  const [general, setGeneral] = useState<string | null>(null);
 
   const invite = useAdminMutation({
     mutationFn: (v: Values) =>
@@ -53,16 +51,8 @@ export function InviteUserModal({ onClose, defaultRole }: { onClose: () => void;
     onSuccess: onClose,
   });
 
-  const submit = form.onSubmit((v) => {
-    setGeneral(null);
-    invite.mutate(v, {
-      onError: (e) => {
-        const { fieldErrors, general } = splitApiError(e, FIELDS);
-        form.setErrors(fieldErrors);
-        setGeneral(general);
-      },
-    });
-  });
+  const { submit: send, general } = useFormSubmit(form, invite, FIELDS);
+  const submit = form.onSubmit(send);
   const staff = form.values.role !== 'end-user';
 
   return (

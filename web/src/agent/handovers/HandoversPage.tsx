@@ -1,6 +1,6 @@
 import { Anchor, Badge, Button, Group, Paper, Select, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
-import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { QueryView } from '../../ui/PageState';
 import { useAgents } from '../api/queries';
 import { useHandovers } from '../api/handovers';
 import { useMe, useRegions } from '../api/oncall';
@@ -60,60 +60,62 @@ export function HandoversPage() {
         </Group>
       </Group>
       <Paper withBorder>
-        {list.isPending ? (
-          <Loading label="Loading handovers…" />
-        ) : list.isError ? (
-          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-        ) : !list.data.handovers.length ? (
-          <EmptyState title={unacknowledged ? 'Every handover is acknowledged' : 'No handovers yet'}>A handover is written when a region’s shift ends.</EmptyState>
-        ) : (
-          <Table.ScrollContainer minWidth={720}>
-            <Table highlightOnHover verticalSpacing="sm" aria-label="Handovers">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Shift change</Table.Th>
-                  <Table.Th>From → to</Table.Th>
-                  <Table.Th>Tickets</Table.Th>
-                  <Table.Th>Reassigned</Table.Th>
-                  <Table.Th>Acknowledged</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.data.handovers.map((h) => {
-                  const mine = me.data?.region_id != null && h.to_region_id === me.data.region_id;
-                  return (
-                    <Table.Tr key={h.id} data-testid={`handover-${h.id}`}>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/agent/handovers/${h.id}`} fw={500}>
-                          {when(h.shift_ended_at, zone)}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td>
-                        {regionName(h.from_region_id)} → {regionName(h.to_region_id)}
-                      </Table.Td>
-                      <Table.Td>{h.items.length}</Table.Td>
-                      <Table.Td>{h.reassigned.length}</Table.Td>
-                      <Table.Td>
-                        {h.acknowledged ? (
-                          <Text size="sm">
-                            <Badge color="green" variant="light" size="sm" style={UNSQUEEZED}>
-                              Acknowledged
-                            </Badge>{' '}
-                            by {h.acknowledged_by ? (people.get(h.acknowledged_by)?.name ?? `agent #${h.acknowledged_by}`) : '—'}
-                          </Text>
-                        ) : (
-                          <Badge color={mine ? 'red' : 'yellow'} variant={mine ? 'filled' : 'light'} size="sm" style={UNSQUEEZED}>
-                            {mine ? 'Waiting for your region' : 'Not acknowledged'}
-                          </Badge>
-                        )}
-                      </Table.Td>
-                    </Table.Tr>
-                  );
-                })}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+        <QueryView
+          query={list}
+          loadingLabel="Loading handovers…"
+          emptyTitle={unacknowledged ? 'Every handover is acknowledged' : 'No handovers yet'}
+          emptyText="A handover is written when a region’s shift ends."
+          isEmpty={(data) => !data.handovers.length}
+        >
+          {(data) => (
+            <Table.ScrollContainer minWidth={720}>
+              <Table highlightOnHover verticalSpacing="sm" aria-label="Handovers">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Shift change</Table.Th>
+                    <Table.Th>From → to</Table.Th>
+                    <Table.Th>Tickets</Table.Th>
+                    <Table.Th>Reassigned</Table.Th>
+                    <Table.Th>Acknowledged</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.handovers.map((h) => {
+                    const mine = me.data?.region_id != null && h.to_region_id === me.data.region_id;
+                    return (
+                      <Table.Tr key={h.id} data-testid={`handover-${h.id}`}>
+                        <Table.Td>
+                          <Anchor component={Link} to={`/agent/handovers/${h.id}`} fw={500}>
+                            {when(h.shift_ended_at, zone)}
+                          </Anchor>
+                        </Table.Td>
+                        <Table.Td>
+                          {regionName(h.from_region_id)} → {regionName(h.to_region_id)}
+                        </Table.Td>
+                        <Table.Td>{h.items.length}</Table.Td>
+                        <Table.Td>{h.reassigned.length}</Table.Td>
+                        <Table.Td>
+                          {h.acknowledged ? (
+                            <Text size="sm">
+                              <Badge color="green" variant="light" size="sm" style={UNSQUEEZED}>
+                                Acknowledged
+                              </Badge>{' '}
+                              by {h.acknowledged_by ? (people.get(h.acknowledged_by)?.name ?? `agent #${h.acknowledged_by}`) : '—'}
+                            </Text>
+                          ) : (
+                            <Badge color={mine ? 'red' : 'yellow'} variant={mine ? 'filled' : 'light'} size="sm" style={UNSQUEEZED}>
+                              {mine ? 'Waiting for your region' : 'Not acknowledged'}
+                            </Badge>
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  })}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </QueryView>
       </Paper>
       {list.data && (list.data.previous_page || list.data.next_page) && (
         <Group justify="flex-end" gap="xs">

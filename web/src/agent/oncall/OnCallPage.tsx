@@ -1,5 +1,5 @@
 import { Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { ErrorState, QueryView } from '../../ui/PageState';
 import { useAgents } from '../api/queries';
 import { useMe, useOnCallNow, useOnCallSchedules, type OnCallShift, type StaffMember } from '../api/oncall';
 import { byId } from '../format';
@@ -51,47 +51,48 @@ function OnCallNowSection({ staff, zone }: { staff: Map<number, StaffMember>; zo
             Premier urgent and high tickets page the primary at once, repeat until acknowledged and go to the backup if nobody acknowledges.
           </Text>
         </div>
-        {now.isPending ? (
-          <Loading label="Loading who is on call…" />
-        ) : now.isError ? (
-          <ErrorState error={now.error} onRetry={() => void now.refetch()} />
-        ) : !now.data.length ? (
-          <EmptyState title="No on-call schedules">An administrator sets up the rotation under On-call schedules.</EmptyState>
-        ) : (
-          <Table verticalSpacing="xs" aria-label="On call now">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Schedule</Table.Th>
-                <Table.Th>Primary</Table.Th>
-                <Table.Th>Backup</Table.Th>
-                <Table.Th>Until</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {now.data.map((s) => (
-                <Table.Tr key={s.schedule_id} data-testid={`on-call-${s.schedule_id}`}>
-                  <Table.Td>
-                    <Group gap={6} wrap="nowrap">
-                      <Text fw={500}>{s.schedule_name}</Text>
-                      {!s.paging && (
-                        <Badge size="xs" color="gray" variant="light" style={UNSQUEEZED}>
-                          Not paged
-                        </Badge>
-                      )}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Person person={s.primary} overridden={s.overridden.includes('primary')} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Person person={s.backup} overridden={s.overridden.includes('backup')} />
-                  </Table.Td>
-                  <Table.Td>{when(s.ends_at, zone)}</Table.Td>
+        <QueryView
+          query={now}
+          loadingLabel="Loading who is on call…"
+          emptyTitle="No on-call schedules"
+          emptyText="An administrator sets up the rotation under On-call schedules."
+        >
+          {(data) => (
+            <Table verticalSpacing="xs" aria-label="On call now">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Schedule</Table.Th>
+                  <Table.Th>Primary</Table.Th>
+                  <Table.Th>Backup</Table.Th>
+                  <Table.Th>Until</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        )}
+              </Table.Thead>
+              <Table.Tbody>
+                {data.map((s) => (
+                  <Table.Tr key={s.schedule_id} data-testid={`on-call-${s.schedule_id}`}>
+                    <Table.Td>
+                      <Group gap={6} wrap="nowrap">
+                        <Text fw={500}>{s.schedule_name}</Text>
+                        {!s.paging && (
+                          <Badge size="xs" color="gray" variant="light" style={UNSQUEEZED}>
+                            Not paged
+                          </Badge>
+                        )}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Person person={s.primary} overridden={s.overridden.includes('primary')} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Person person={s.backup} overridden={s.overridden.includes('backup')} />
+                    </Table.Td>
+                    <Table.Td>{when(s.ends_at, zone)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </QueryView>
         {schedules.data?.some((s) => s.upcoming.length) && (
           <Stack gap="xs">
             <Title order={4} size="h5">

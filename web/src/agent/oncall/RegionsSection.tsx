@@ -1,5 +1,5 @@
 import { Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
+import { QueryView } from '../../ui/PageState';
 import { useRegions, useRoutingSettings, type Region, type StaffMember } from '../api/oncall';
 import { UNSQUEEZED } from '../views/TicketBadges';
 import { weekdays } from '../../ui/weekdays';
@@ -25,44 +25,40 @@ export function RegionsSection({ staff, myRegionId, zone }: { staff: Map<number,
             {routing.data && (routing.data.enabled ? `New technical tickets go to an on-shift agent by ${STRATEGY_LABEL[routing.data.strategy]}, skipping agents who are away.` : 'Routing is off: new tickets wait for agents to take them.')}
           </Text>
         </div>
-        {regions.isPending ? (
-          <Loading label="Loading regions…" />
-        ) : regions.isError ? (
-          <ErrorState error={regions.error} onRetry={() => void regions.refetch()} />
-        ) : !regions.data.length ? (
-          <EmptyState title="No regions">An administrator sets up regions and their shifts.</EmptyState>
-        ) : (
-          <>
-            <Text size="sm" data-testid="on-shift-now">
-              {onShift.length ? (
-                <>
-                  On shift now: <strong>{onShift.map((r) => r.name).join(', ')}</strong>
-                  {onShift.map((r) => (r.shift_ends_at ? ` (${r.name} until ${when(r.shift_ends_at, zone)})` : '')).join('')}
-                </>
-              ) : (
-                'No region is on shift now: new tickets wait for the next region.'
-              )}
-            </Text>
-            <Table.ScrollContainer minWidth={760}>
-              <Table verticalSpacing="sm" aria-label="Regions">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Region</Table.Th>
-                    <Table.Th>Shift (UTC)</Table.Th>
-                    <Table.Th>Your time</Table.Th>
-                    <Table.Th>Now</Table.Th>
-                    <Table.Th>Members</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {regions.data.map((r) => (
-                    <RegionRow key={r.id} region={r} staff={staff} mine={r.id === myRegionId} zone={zone} />
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </>
-        )}
+        <QueryView query={regions} loadingLabel="Loading regions…" emptyTitle="No regions" emptyText="An administrator sets up regions and their shifts.">
+          {(data) => (
+            <>
+              <Text size="sm" data-testid="on-shift-now">
+                {onShift.length ? (
+                  <>
+                    On shift now: <strong>{onShift.map((r) => r.name).join(', ')}</strong>
+                    {onShift.map((r) => (r.shift_ends_at ? ` (${r.name} until ${when(r.shift_ends_at, zone)})` : '')).join('')}
+                  </>
+                ) : (
+                  'No region is on shift now: new tickets wait for the next region.'
+                )}
+              </Text>
+              <Table.ScrollContainer minWidth={760}>
+                <Table verticalSpacing="sm" aria-label="Regions">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Region</Table.Th>
+                      <Table.Th>Shift (UTC)</Table.Th>
+                      <Table.Th>Your time</Table.Th>
+                      <Table.Th>Now</Table.Th>
+                      <Table.Th>Members</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {data.map((r) => (
+                      <RegionRow key={r.id} region={r} staff={staff} mine={r.id === myRegionId} zone={zone} />
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </>
+          )}
+        </QueryView>
       </Stack>
     </Paper>
   );
