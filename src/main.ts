@@ -25,19 +25,22 @@ Commands:
 Environment: PORT, DATA_DIR, DATABASE_URL, PUBLIC_URL, SMTP_URL, AUTO_CLOSE_AFTER (see README).`;
 
 async function serve(config: Config) {
-  const node = await startSundial(config);
+  // Signals are handled from the first moment: a stop during start-up waits for it, then closes cleanly.
+  const starting = startSundial(config);
+  const stop = async (signal: string) => {
+    console.log(`\n${signal}: shutting down`);
+    const node = await starting.catch(() => null);
+    await node?.close();
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop(signal));
+  const node = await starting;
   const admins = await node.ctx.db.selectFrom('users').select('email').where('role', '=', 'admin').where('active', '=', true).execute();
   console.log(`\nSundial is running at ${config.publicUrl} (listening on ${node.url})`);
   console.log(`  API: ${config.publicUrl}/api/v2   OpenAPI: ${config.publicUrl}/api/docs`);
   if (node.smtpPort) console.log(`  Inbound mail: SMTP on port ${node.smtpPort} for ${config.supportAddresses.join(', ')}`);
   if (admins.length) console.log(`  Sign in as an administrator: ${admins.map((a) => a.email).join(', ')}`);
   else console.log(`  No administrator yet. In another terminal run:\n    npx sundial create-admin --email you@example.com --password 'a long password' --name 'Your Name'`);
-  const stop = async (signal: string) => {
-    console.log(`\n${signal}: shutting down`);
-    await node.close();
-    process.exit(0);
-  };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop(signal));
 }
 
 async function withDatabase<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {

@@ -94,8 +94,9 @@ export async function startSundial(config: Config, options: { logger?: boolean; 
     ctx = { config, db: database.db, jobs, live, clock: options.clock ?? systemClock, blobs: new FileBlobStore(join(config.dataDir, 'attachments')) };
     if (options.workers !== false) await startWorkers(ctx, createMailTransport(config.smtpUrl, config.dataDir));
     app = await buildApp(ctx, { logger: options.logger === false ? false : { level: config.logLevel }, trustProxy: config.trustProxy });
-    if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
     smtp = await startInboundSmtp(ctx);
+    // Listening comes last: once HTTP answers, the node is fully up.
+    if (options.listen !== false) url = await app.listen({ port: config.port, host: config.host });
   } catch (e) {
     // A node that cannot serve (port taken, database refused) must not leave its database running.
     await app?.close().catch(() => {});

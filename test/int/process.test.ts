@@ -104,7 +104,8 @@ describe('process lifecycle', () => {
     const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
     const first = sundial(['serve'], env);
     await waitForHttp(port, 120_000);
-    expect(first.output()).toContain('Sundial is running');
+    // The banner follows the first answer by a query; wait for it rather than race it.
+    await expect.poll(() => first.output(), { timeout: 10_000 }).toContain('Sundial is running');
 
     const second = sundial(['serve'], { ...env, PORT: String(await freePort()) });
     expect(await second.exited).toBe(1);
