@@ -1,7 +1,7 @@
 import type { User } from '../../platform/db-types.js';
 import type { MailDraft } from '../mail/outbox.js';
+import { escapeHtml } from '../../platform/html.js';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function linkMail(user: User, kind: string, subject: string, intro: string, action: string, link: string): MailDraft {
   const text = `Hello ${user.name},\n\n${intro}\n\n${action}:\n${link}\n\nThe link works once and expires in 24 hours. If you did not ask for it, ignore this message.\n\n-- Sundial Support`;

@@ -1,6 +1,7 @@
 import type { Executor } from '../../platform/db.js';
 import type { Ticket } from '../../platform/db-types.js';
 import { latestRatings } from '../satisfaction/ratings.repository.js';
+import { escapeHtml } from '../../platform/html.js';
 
 interface Person {
   id: number;
@@ -27,7 +28,6 @@ export interface PlaceholderData {
 /** How substituted values are escaped: as-is, inside a JSON string, or as HTML text. */
 export type PlaceholderEscape = 'text' | 'json' | 'html';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const title = (s: string | null | undefined) => (s ? s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' ') : '');
 const iso = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '');
 const VIA_TITLES: Record<string, string> = { web: 'Web Form', email: 'Mail', api: 'Web Service', rule: 'Rule' };

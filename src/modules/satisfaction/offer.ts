@@ -9,7 +9,8 @@ import { threadHeaders } from '../tickets/notifications.js';
 import { nextUpdatedAt } from '../tickets/tickets.repository.js';
 import { ticketWriteHooks } from '../tickets/write-hooks.js';
 import type { Rating } from './ratings.repository.js';
-import { escapeHtml, SCORE_LABEL } from './survey-page.js';
+import { escapeHtml } from '../../platform/html.js';
+import { SCORE_LABEL } from './survey-page.js';
 
 /** Signature purpose of survey links: they carry the rating (survey) id, so one link serves one solve of one ticket. */
 export const SURVEY_PURPOSE = 'csat';

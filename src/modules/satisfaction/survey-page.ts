@@ -1,7 +1,7 @@
 import type { SatisfactionScore } from '../../platform/db-types.js';
 import type { SurveyClosedReason } from './rate.js';
+import { escapeHtml } from '../../platform/html.js';
 
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The two answers, worded as Mattermost's survey words them (spec §7). */
 export const SCORE_LABEL = { good: 'Good, I’m satisfied', bad: 'Bad, I’m unsatisfied' } as const;

@@ -5,8 +5,8 @@ import type { Ticket, User } from '../../platform/db-types.js';
 import { queueMail } from '../mail/outbox.js';
 import { ticketReplyAddress } from '../mail/addresses.js';
 import { customerStatus } from './status-machine.js';
+import { escapeHtml } from '../../platform/html.js';
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Every mail about a ticket replies to the same root id, so mail clients thread them together. */
 const threadRoot = (ctx: AppContext, ticketId: number) => `<ticket-${ticketId}@${mailDomain(ctx)}>`;
