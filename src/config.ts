@@ -78,6 +78,7 @@ const schema = z.object({
   PENDING_AUTO_SOLVE: duration('PENDING_AUTO_SOLVE', '14d'),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SEARCH_FILTER_FIRST_ROWS: z.coerce.number().int().min(0).default(20_000),
   // Zendesk's per-minute API budget per user (700 is the plan value its recorded responses show); 0 turns a limit off.
   API_RATE_LIMIT: z.coerce.number().int().min(0).default(700),
   API_RATE_LIMIT_INCREMENTAL: z.coerce.number().int().min(0).default(10),
@@ -131,6 +132,11 @@ export type Config = {
   metricsToken?: string;
   /** Per-user API rate limits, as Zendesk counts them; 0 turns one off. */
   apiRateLimits: ApiRateLimits;
+  /**
+   * A search whose field filters leave fewer tickets than this (planner's estimate) reads those
+   * tickets and checks each for the words; otherwise the words' index drives it.
+   */
+  searchFilterFirstRows: number;
 };
 
 export interface ApiRateLimits {
@@ -186,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pendingRemindersMs: e.PENDING_REMINDERS,
     pendingAutoSolveMs: e.PENDING_AUTO_SOLVE,
     metricsToken: e.METRICS_TOKEN,
+    searchFilterFirstRows: e.SEARCH_FILTER_FIRST_ROWS,
     apiRateLimits: {
       perMinute: e.API_RATE_LIMIT,
       incrementalPerMinute: e.API_RATE_LIMIT_INCREMENTAL,

@@ -15,7 +15,9 @@ export type Tx = Transaction<Database>;
 export type Executor = Db | Tx;
 
 export function createDb(connectionString: string, max = 10): { db: Db; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+  // JIT compiling pays off for long analytical queries only; on request-sized ones whose estimates run
+  // high (a search over a million rows) it added 0.7 s of compiling to a query that ran in 40 ms.
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000, options: '-c jit=off' });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

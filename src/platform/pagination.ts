@@ -134,3 +134,8 @@ export function applySlice<QB extends SelectQueryBuilder<any, any, any>>(qb: QB,
   if (s.offset) q = q.offset(s.offset);
   return q as QB;
 }
+
+/** Zendesk's `{count: {value, refreshed_at}}`; Sundial counts live, so the count is always fresh. */
+export function countEnvelope(value: number | string) {
+  return { count: { value: Number(value), refreshed_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } };
+}

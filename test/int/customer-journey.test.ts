@@ -114,6 +114,11 @@ describe('the support journey of the seed, end to end over the API', () => {
     const last = audits.body.audits[audits.body.audits.length - 1];
     expect(last.via.channel).toBe('rule');
     expect(last.events[0]).toMatchObject({ type: 'Change', field_name: 'status', previous_value: 'solved', value: 'closed' });
+    const one = await agent.api.get(`/api/v2/tickets/${request.id}/audits/${last.id}.json`);
+    expect(one.body).toEqual({ audit: last });
+    expect((await agent.api.get(`/api/v2/tickets/${request.id}/audits/count`)).body.count.value).toBe(audits.body.audits.length);
+    expect((await agent.api.get(`/api/v2/tickets/${request.id + 1000000}/audits/${last.id}`)).status).toBe(404);
+    expect((await customer.get(`/api/v2/tickets/${request.id}/audits/${last.id}`)).status).toBe(403);
 
     // Closed is immutable; a reply opens a linked follow-up.
     const agentEdit = await agent.api.put(`/api/v2/tickets/${request.id}.json`, { ticket: { status: 'open' } });

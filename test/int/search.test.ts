@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createAgent, createCustomer, createOrganization, formsOf, technicalRequest, uniq, type Actor } from '../factories.js';
 import { startTestApp, type TestEnv } from '../harness.js';
+import { matchingIds, planSearch, searchTickets } from '../../src/modules/search/search.service.js';
+import { windowsFrom } from '../../src/modules/search/windows.js';
 
 let env: TestEnv;
 let agent: Actor;
 let other: Actor;
-beforeAll(async () => {
-  env = await startTestApp();
-  agent = await createAgent(env, { groups: ['technical'], name: 'Sam Searcher' });
-  other = await createAgent(env, { groups: ['technical'] });
-});
-afterAll(() => env?.close());
 
 const search = async (query: string, extra = '') => {
   const res = await agent.api.get(`/api/v2/search.json?query=${encodeURIComponent(query)}${extra}`);
@@ -25,7 +22,19 @@ async function ticket(customer: Actor, subject: string, body: string, more: Reco
   return res.body.request.id as number;
 }
 
-describe('search', () => {
+// Every behaviour holds whichever side drives a query: the words' full-text index, or the field
+// filters with each ticket they leave checked for the words (SEARCH_FILTER_FIRST_ROWS decides).
+describe.each([
+  ["the words' index", '0'],
+  ['the field filters', '1000000000'],
+])('search driven by %s', (_driver, filterFirstRows) => {
+  beforeAll(async () => {
+    env = await startTestApp({ SEARCH_FILTER_FIRST_ROWS: filterFirstRows });
+    agent = await createAgent(env, { groups: ['technical'], name: 'Sam Searcher' });
+    other = await createAgent(env, { groups: ['technical'] });
+  });
+  afterAll(() => env?.close());
+
   it('finds words in subjects, descriptions and comments (internal notes for agents), phrases, prefixes and negations', async () => {
     const word = uniq('kw');
     const customer = await createCustomer(env, await createOrganization(env));
@@ -126,5 +135,63 @@ describe('search', () => {
     }
     expect((await agent.api.get('/api/v2/search?query=')).status).toBe(400);
     expect((await agent.api.get('/api/v2/search?query=x&page=11&per_page=100')).status).toBe(422);
+  });
+});
+
+describe('search over tickets whose ids are far apart', () => {
+  beforeAll(async () => {
+    env = await startTestApp();
+    agent = await createAgent(env, { groups: ['technical'] });
+  });
+  afterAll(() => env?.close());
+
+  it('finds the newest matches through id windows without losing older ones, and exports across windows', async () => {
+    const word = uniq('win');
+    const customer = await createCustomer(env, await createOrganization(env));
+    const made: number[] = [];
+    // Gaps of 70,000 ids put the tickets in different windows at every window size (4,096 to 262,144).
+    for (const [i, gap] of [0, 70_000, 300_000, 700_000].entries()) {
+      await env.ctx.db.executeQuery(sql`SELECT setval('tickets_id_seq', nextval('tickets_id_seq') + ${gap})`.compile(env.ctx.db));
+      made.push(await ticket(customer, i === 2 ? `Other ${i}` : `${word} ${i}`, i === 2 ? `only in a comment below` : 'body'));
+    }
+    await agent.api.put(`/api/v2/tickets/${made[2]}`, { ticket: { comment: { body: `note with ${word}`, public: false } } });
+    const stored = await env.ctx.db.executeQuery<{ vector: string }>(sql`SELECT vector::text FROM comment_search WHERE ticket_id = ${made[3]}`.compile(env.ctx.db));
+    expect(stored.rows[0].vector).toContain(`'~12.${made[3] >> 12}'`);
+    // Every window the search builds selects exactly the stored vectors of the tickets inside it.
+    for (const edge of made) {
+      for (const w of windowsFrom(edge, 'desc', { min: 0, max: 2 ** 40 })) {
+        const inside = await env.ctx.db.executeQuery<{ ticket_id: number }>(sql`SELECT ticket_id FROM ticket_search WHERE vector @@ ${w.query} ORDER BY ticket_id`.compile(env.ctx.db));
+        expect(inside.rows.map((r) => r.ticket_id)).toEqual(made.filter((id) => id >= w.from && id <= w.to));
+        expect(inside.rows.length).toBeGreaterThan(0);
+      }
+    }
+
+    const byRelevance = await search(word);
+    expect(byRelevance.count).toBe(4);
+    expect(byRelevance.results.map((r: { id: number }) => r.id).sort((a: number, b: number) => a - b)).toEqual(made);
+    // Two words, one in the subject and one only in an internal note: one is read, the other probed.
+    expect((await search(`${word} Other`)).results.map((r: { id: number }) => r.id)).toEqual([made[2]]);
+    expect((await search(`Other ${word}`)).results.map((r: { id: number }) => r.id)).toEqual([made[2]]);
+    const newestFirst = await search(`${word} order_by:created sort:desc`);
+    expect(newestFirst.results.map((r: { id: number }) => r.id)).toEqual([...made].reverse());
+    const oldestFirst = await search(`${word} order_by:created sort:asc`, '&per_page=2');
+    expect(oldestFirst.results.map((r: { id: number }) => r.id)).toEqual(made.slice(0, 2));
+
+    // Asking for fewer matches than exist stops at the newest ones.
+    const actor = { user: agent.user, via: 'token' } as never;
+    const plan = planSearch(word, {});
+    expect((await searchTickets(env.ctx, actor, plan, { offset: 0, limit: 10 })).matched).toBe(4);
+    expect(await matchingIds(env.ctx, actor, plan, 'desc', 1)).toEqual([made[3]]);
+    expect(await matchingIds(env.ctx, actor, plan, 'desc', 2)).toEqual([made[3], made[2]]);
+    expect(await matchingIds(env.ctx, actor, plan, 'asc', 2, made[0])).toEqual([made[1], made[2]]);
+
+    const exported: number[] = [];
+    let url: string | null = `/api/v2/search/export?query=${word}&filter[type]=ticket&page[size]=1`;
+    while (url) {
+      const page: { body: { results: { id: number }[]; meta: { has_more: boolean }; links: { next: string | null } } } = await agent.api.get(url);
+      exported.push(...page.body.results.map((r) => r.id));
+      url = page.body.meta.has_more ? page.body.links.next!.replace(/^https?:\/\/[^/]+/, '') : null;
+    }
+    expect(exported).toEqual(made);
   });
 });

@@ -3,7 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Role } from '../../platform/db-types.js';
 import { AppError } from '../../platform/errors.js';
 import { baseUrl } from '../../platform/http.js';
-import { pageEnvelope, readPageRequest, sliceOf } from '../../platform/pagination.js';
+import { countEnvelope, pageEnvelope, readPageRequest, sliceOf } from '../../platform/pagination.js';
 import { requireAgent } from '../../permissions/guards.js';
 import { QueryError } from '../search/query.js';
 import { MAX_RESULTS } from '../search/search.service.js';
@@ -19,8 +19,6 @@ import {
 import { presentOrganization } from './organizations.presenter.js';
 import { iso, presentUser } from './users.presenter.js';
 
-/** Zendesk's `{count: {value, refreshed_at}}`; Sundial counts live, so it is always fresh. */
-const countOf = (value: number) => ({ count: { value, refreshed_at: iso(new Date()) } });
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
@@ -51,7 +49,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     requireAgent(req);
     const q = req.query as Record<string, unknown>;
     const roles = [q.role, q['role[]']].flat().filter((r): r is Role => r === 'end-user' || r === 'agent' || r === 'admin');
-    return countOf(await countUsers(ctx.db, roles));
+    return countEnvelope(await countUsers(ctx.db, roles));
   });
 
   app.get('/api/v2/organizations/autocomplete', async (req) => {
@@ -77,6 +75,6 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/api/v2/organizations/count', async (req) => {
     requireAgent(req);
-    return countOf(await countOrganizations(ctx.db));
+    return countEnvelope(await countOrganizations(ctx.db));
   });
 }

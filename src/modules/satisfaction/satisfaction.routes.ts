@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { baseUrl, parseBody, parseId } from '../../platform/http.js';
-import { applySlice, pageEnvelope, readPageRequest, sliceOf } from '../../platform/pagination.js';
+import { applySlice, countEnvelope, pageEnvelope, readPageRequest, sliceOf } from '../../platform/pagination.js';
 import { validSignedId } from '../../platform/signing.js';
 import { requireActor, requireAgent } from '../../permissions/guards.js';
 import { SURVEY_PURPOSE } from './offer.js';
@@ -81,7 +81,7 @@ export function registerSatisfactionRoutes(app: FastifyInstance, ctx: AppContext
   app.get('/api/v2/satisfaction_ratings/count', async (req) => {
     requireAgent(req);
     const row = await filteredRatings(ctx, req).clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { count: { value: Number(row.n), refreshed_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } };
+    return countEnvelope(row.n);
   });
 
   app.get('/api/v2/satisfaction_ratings/:id', async (req) => {

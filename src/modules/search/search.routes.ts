@@ -11,7 +11,7 @@ import { presentOrganization } from '../accounts/organizations.presenter.js';
 import { presentUser } from '../accounts/users.presenter.js';
 import { presentTickets } from '../tickets/ticket-views.js';
 import { QueryError } from './query.js';
-import { countTickets, MAX_RESULTS, planSearch, RESULT_TYPES, searchNamed, searchTickets, searchUsers, type ResultType, type SearchPlan } from './search.service.js';
+import { countTickets, exportTickets, MAX_RESULTS, planSearch, RESULT_TYPES, searchNamed, searchTickets, searchUsers, type ResultType, type SearchPlan } from './search.service.js';
 
 type Result = { id: number; result_type: ResultType } & Record<string, unknown>;
 
@@ -38,30 +38,36 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: AppContext) {
     const present = await presentTickets(ctx.db, base, tickets);
     return tickets.map((t) => ({ ...present(t), result_type: 'ticket' }) as Result);
   };
-  /** Up to `limit` results of every requested type, tickets first, each presented in its API shape. */
-  async function results(req: FastifyRequest, actor: Actor, plan: SearchPlan, offset: number, limit: number): Promise<Result[]> {
+  /** One type's results from `skip` (at most `take`), and how many it has (up to MAX_RESULTS + 1). */
+  async function resultsOf(req: FastifyRequest, actor: Actor, plan: SearchPlan, type: ResultType, skip: number, take: number): Promise<{ rows: Result[]; total: number }> {
     const base = baseUrl(req);
-    const out: Result[] = [];
-    for (const type of plan.types) {
-      if (out.length >= offset + limit) break;
-      const want = offset + limit - out.length;
-      if (type === 'ticket') {
-        const skip = plan.types.length === 1 ? offset : 0;
-        const tickets = await searchTickets(ctx, actor, plan, { offset: skip, limit: plan.types.length === 1 ? limit : want });
-        const presented = await ticketResults(base, tickets);
-        if (plan.types.length === 1) return presented;
-        out.push(...presented);
-      } else if (type === 'user') {
-        out.push(...(await searchUsers(ctx, plan, want)).map((u) => ({ ...presentUser(base, u), result_type: 'user' }) as Result));
-      } else if (type === 'organization') {
-        out.push(...(await searchNamed(ctx, 'organizations', plan, want)).map((o) => ({ ...presentOrganization(base, o), result_type: 'organization' }) as Result));
-      } else {
-        out.push(...(await searchNamed(ctx, 'groups', plan, want)).map((g) => ({ ...presentGroup(base, g), result_type: 'group' }) as Result));
-      }
+    if (type === 'ticket') {
+      const page = await searchTickets(ctx, actor, plan, { offset: skip, limit: take });
+      return { rows: await ticketResults(base, page.tickets), total: page.matched };
     }
-    return out.slice(offset, offset + limit);
+    const all =
+      type === 'user'
+        ? (await searchUsers(ctx, plan, MAX_RESULTS)).map((u) => ({ ...presentUser(base, u), result_type: 'user' }) as Result)
+        : type === 'organization'
+          ? (await searchNamed(ctx, 'organizations', plan, MAX_RESULTS)).map((o) => ({ ...presentOrganization(base, o), result_type: 'organization' }) as Result)
+          : (await searchNamed(ctx, 'groups', plan, MAX_RESULTS)).map((g) => ({ ...presentGroup(base, g), result_type: 'group' }) as Result);
+    return { rows: all.slice(skip, skip + take), total: all.length };
   }
 
+  /** Results `offset` to `offset + limit` over every requested type, tickets first, and their count up to MAX_RESULTS. */
+  async function results(req: FastifyRequest, actor: Actor, plan: SearchPlan, offset: number, limit: number): Promise<{ rows: Result[]; count: number }> {
+    const rows: Result[] = [];
+    let seen = 0;
+    for (const type of plan.types) {
+      const skip = Math.max(0, offset - seen);
+      const part = await resultsOf(req, actor, plan, type, skip, Math.max(0, offset + limit - seen) - skip);
+      rows.push(...part.rows);
+      seen += part.total;
+    }
+    return { rows, count: Math.min(seen, MAX_RESULTS) };
+  }
+
+  /** Every match of every requested type (/search/count). */
   async function total(actor: Actor, plan: SearchPlan): Promise<number> {
     let n = 0;
     for (const type of plan.types) {
@@ -81,8 +87,8 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: AppContext) {
       const plan = planSearch(query, { sortBy: q.sort_by as string | undefined, sortOrder: q.sort_order as string | undefined });
       const offset = (page.page - 1) * page.perPage;
       if (offset >= MAX_RESULTS) throw new AppError('RecordInvalid', `Search returns at most ${MAX_RESULTS} results; narrow the query`);
-      const rows = await results(req, actor, plan, offset, Math.min(page.perPage + 1, MAX_RESULTS - offset));
-      const envelope = pageEnvelope(req, page, 'results', rows, (r) => r, Math.min(await total(actor, plan), MAX_RESULTS));
+      const { rows, count } = await results(req, actor, plan, offset, Math.min(page.perPage + 1, MAX_RESULTS - offset));
+      const envelope = pageEnvelope(req, page, 'results', rows, (r) => r, count);
       return { ...envelope, facets: null };
     });
   });
@@ -109,8 +115,7 @@ export function registerSearchRoutes(app: FastifyInstance, ctx: AppContext) {
       const base = baseUrl(req);
       let rows: Result[];
       if (filter === 'ticket') {
-        const tickets = await searchTickets(ctx, actor, plan, { offset: 0, limit: size + 1, afterId });
-        rows = await ticketResults(base, tickets);
+        rows = await ticketResults(base, await exportTickets(ctx, actor, plan, afterId, size + 1));
       } else if (filter === 'user') {
         rows = (await searchUsers(ctx, plan, size + 1, afterId)).map((u) => ({ ...presentUser(base, u), result_type: 'user' }) as Result);
       } else {

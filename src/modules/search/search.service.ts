@@ -2,7 +2,9 @@ import { sql, type SqlBool } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { Group, Organization, Ticket, User } from '../../platform/db-types.js';
 import type { Actor } from '../accounts/actor.js';
-import { fieldCondition, textMatch, ticketText, tsQuery } from './ticket-filter.js';
+import { fieldCondition, textMatch, tsQuery, type TextForm } from './ticket-filter.js';
+import { estimatedRows, rarestTerm } from './estimate.js';
+import { windowsFrom, type IdWindow } from './windows.js';
 import { parseQuery, QueryError, type FieldTerm, type Term, type TextTerm } from './query.js';
 
 export type ResultType = 'ticket' | 'user' | 'organization' | 'group';
@@ -49,33 +51,48 @@ function grouped<T extends { key: string; negated: boolean }>(terms: T[]): { pos
   return { positive, negative: terms.filter((x) => x.negated) };
 }
 
+interface QueryShape {
+  /** How positive text terms are matched (negated ones are always probed per ticket). */
+  form: TextForm;
+  /** Limits positive text matches to an id window (index form only). */
+  window?: IdWindow;
+  /** With several words, the one read from the index; each ticket it finds is probed for the others. */
+  driver?: TextTerm;
+  /** Leaves the text terms out, to estimate what the field filters alone leave. */
+  fieldsOnly?: boolean;
+}
+
 /** The tickets query for a plan, without order or limit. Agents search every ticket. */
-async function ticketQuery(ctx: AppContext, actor: Actor, plan: SearchPlan) {
+async function ticketQuery(ctx: AppContext, actor: Actor, plan: SearchPlan, shape: QueryShape) {
   const now = ctx.clock.now();
   const { positive, negative } = grouped(plan.fields);
-  const groups = await Promise.all([...positive.values()].map((terms) => Promise.all(terms.map((t) => fieldCondition(ctx.db, actor, t, now)))));
-  const negated = await Promise.all(negative.map((t) => fieldCondition(ctx.db, actor, t, now)));
-  return ctx.db
+  const groups = await Promise.all([...positive.values()].map((terms) => Promise.all(terms.map((t) => fieldCondition(ctx.db, actor, t, now, shape.form)))));
+  const negated = await Promise.all(negative.map((t) => fieldCondition(ctx.db, actor, t, now, 'probe')));
+  const texts = shape.fieldsOnly ? [] : plan.text;
+  let q = ctx.db
     .selectFrom('tickets')
     .where('tickets.deleted_at', 'is', null)
     .where((eb) =>
       eb.and([
         ...groups.map((alternatives) => eb.or(alternatives.map((c) => c(eb)))),
         ...negated.map((c) => eb.not(c(eb))),
-        ...plan.text.map((t) => (t.negated ? eb.not(textMatch(eb, t)) : textMatch(eb, t))),
+        ...texts.map((t) => {
+          if (t.negated) return eb.not(textMatch(t, 'probe'));
+          if (shape.driver && t !== shape.driver) return textMatch(t, 'probe');
+          return textMatch(t, shape.form, 'all', shape.window?.query);
+        }),
       ]),
     );
+  // The id range lets PostgreSQL start and stop its walk of the tickets at the window's edges.
+  if (shape.window) q = q.where('tickets.id', '>=', shape.window.from).where('tickets.id', '<=', shape.window.to);
+  return q;
 }
 
 function ticketOrder(plan: SearchPlan) {
   const dir = plan.sortOrder === 'asc' ? sql`ASC` : sql`DESC`;
-  const positive = plan.text.filter((t) => !t.negated);
   switch (plan.sortBy) {
-    case 'relevance': {
-      if (!positive.length) return sql`tickets.created_at DESC, tickets.id DESC`;
-      const q = positive.map((t) => tsQuery(t)).reduce((a, b) => sql`${a} || ${b}`);
-      return sql`ts_rank(${ticketText}, ${q}) DESC, tickets.updated_at DESC, tickets.id DESC`;
-    }
+    case 'relevance':
+      return sql`tickets.created_at DESC, tickets.id DESC`;
     case 'priority':
       return sql`array_position(ARRAY['low','normal','high','urgent']::text[], tickets.priority) ${dir} NULLS LAST, tickets.id ${dir}`;
     case 'status':
@@ -87,17 +104,85 @@ function ticketOrder(plan: SearchPlan) {
   }
 }
 
-export async function searchTickets(ctx: AppContext, actor: Actor, plan: SearchPlan, window: { offset: number; limit: number; afterId?: number }): Promise<Ticket[]> {
-  const q = await ticketQuery(ctx, actor, plan);
-  if (window.afterId !== undefined) {
-    // Export: stable id order for the cursor, whatever the sort.
-    return q.selectAll('tickets').where('tickets.id', '>', window.afterId).orderBy('tickets.id').limit(window.limit).execute();
+/**
+ * Up to `want` matching ticket ids in id order from `after` (exclusive), newest first or upward.
+ * Field filters that leave few tickets (the planner's estimate) drive the query and each of those
+ * tickets is probed for the words. Otherwise the words drive it, through id windows of growing
+ * size, so a word found in a million tickets reads only as many matches as a page needs.
+ */
+export async function matchingIds(ctx: AppContext, actor: Actor, plan: SearchPlan, direction: 'desc' | 'asc', want: number, after?: number): Promise<number[]> {
+  const run = async (shape: QueryShape) => {
+    let q = (await ticketQuery(ctx, actor, plan, shape)).select('tickets.id');
+    if (after !== undefined) q = q.where('tickets.id', direction === 'asc' ? '>' : '<', after);
+    return (await q.orderBy('tickets.id', direction).limit(want).execute()).map((r) => r.id);
+  };
+  if (plan.fields.length && (await estimatedRows(ctx.db, await ticketQuery(ctx, actor, plan, { form: 'probe', fieldsOnly: true }))) < ctx.config.searchFilterFirstRows) {
+    return run({ form: 'probe' });
   }
-  return q.selectAll('tickets').orderBy(ticketOrder(plan)).offset(window.offset).limit(window.limit).execute();
+  const positive = plan.text.filter((t) => !t.negated);
+  const driver = positive.length > 1 ? await rarestTerm(ctx.db, positive) : undefined;
+  const bounds = await ctx.db.selectFrom('tickets').select((eb) => [eb.fn.min('id').as('min'), eb.fn.max('id').as('max')]).executeTakeFirstOrThrow();
+  if (bounds.max === null || bounds.min === null) return [];
+  const edge = after === undefined ? (direction === 'desc' ? bounds.max : bounds.min) : direction === 'desc' ? after - 1 : after + 1;
+  for (const window of windowsFrom(edge, direction, { min: bounds.min, max: bounds.max })) {
+    const ids = await run({ form: 'index', window, driver });
+    if (ids.length >= want) return ids;
+  }
+  return run({ form: 'index', driver });
 }
 
+export interface TicketPage {
+  tickets: Ticket[];
+  /** Matches, counted up to MAX_RESULTS + 1. */
+  matched: number;
+}
+
+/**
+ * A page of results in the plan's order. A query reaches at most MAX_RESULTS tickets, as at Zendesk;
+ * with words those are the newest MAX_RESULTS matches (every match when there are no more), ordered
+ * by relevance or the requested sort, except an ascending creation sort, which takes the oldest.
+ */
+export async function searchTickets(ctx: AppContext, actor: Actor, plan: SearchPlan, window: { offset: number; limit: number }): Promise<TicketPage> {
+  const want = MAX_RESULTS + 1;
+  const positive = plan.text.filter((t) => !t.negated);
+  let ids: number[];
+  let matched: number;
+  if (!positive.length) {
+    const q = await ticketQuery(ctx, actor, plan, { form: 'probe' });
+    ids = (await q.select('tickets.id').orderBy(ticketOrder(plan)).limit(want).execute()).map((r) => r.id);
+    matched = ids.length;
+  } else {
+    const oldestFirst = plan.sortBy === 'created_at' && plan.sortOrder === 'asc';
+    const candidates = await matchingIds(ctx, actor, plan, oldestFirst ? 'asc' : 'desc', want);
+    matched = candidates.length;
+    const order =
+      plan.sortBy === 'relevance'
+        ? sql`ts_rank(coalesce((SELECT vector FROM ticket_search s WHERE s.ticket_id = tickets.id), ''::tsvector), ${positive.map((t) => tsQuery(t)).reduce((a, b) => sql`${a} || ${b}`)}) DESC, tickets.updated_at DESC, tickets.id DESC`
+        : ticketOrder(plan);
+    ids = candidates.length ? (await ctx.db.selectFrom('tickets').select('tickets.id').where('tickets.id', 'in', candidates).orderBy(order).execute()).map((r) => r.id) : [];
+  }
+  return { tickets: await ticketsInOrder(ctx, ids.slice(window.offset, window.offset + window.limit)), matched };
+}
+
+/** Export pages: matches in id order after a cursor, whatever the sort. */
+export async function exportTickets(ctx: AppContext, actor: Actor, plan: SearchPlan, afterId: number, limit: number): Promise<Ticket[]> {
+  if (!plan.text.some((t) => !t.negated)) {
+    const q = await ticketQuery(ctx, actor, plan, { form: 'probe' });
+    return q.selectAll('tickets').where('tickets.id', '>', afterId).orderBy('tickets.id').limit(limit).execute();
+  }
+  return ticketsInOrder(ctx, await matchingIds(ctx, actor, plan, 'asc', limit, afterId));
+}
+
+async function ticketsInOrder(ctx: AppContext, ids: number[]): Promise<Ticket[]> {
+  if (!ids.length) return [];
+  const rows = await ctx.db.selectFrom('tickets').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((t) => [t.id, t]));
+  return ids.map((id) => byId.get(id)).filter((t): t is Ticket => t !== undefined);
+}
+
+/** Every matching ticket, counted (/search/count); pages count through searchTickets instead. */
 export async function countTickets(ctx: AppContext, actor: Actor, plan: SearchPlan): Promise<number> {
-  const q = await ticketQuery(ctx, actor, plan);
+  const q = await ticketQuery(ctx, actor, plan, { form: 'index' });
   const row = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool } from 'kysely';
 import type { Executor } from '../../platform/db.js';
 import type { Database } from '../../platform/db-types.js';
 import type { Actor } from '../accounts/actor.js';
@@ -6,6 +6,7 @@ import { parseDateValue, QueryError, type FieldTerm, type Operator, type TextTer
 
 type EB = ExpressionBuilder<Database, 'tickets'>;
 type Condition = Expression<SqlBool>;
+export type TextField = 'all' | 'subject' | 'description' | 'comment';
 
 const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -29,24 +30,33 @@ export function tsQuery(t: TextTerm) {
   return sql`plainto_tsquery('simple', ${t.text})`;
 }
 
-/** The ticket's stored vector (subject and description), for ranking. */
-export const ticketText = sql`(SELECT vector FROM ticket_search WHERE ticket_search.ticket_id = tickets.id)`;
-
 /**
- * Tickets whose subject, description or any comment matches (agents search internal notes too).
- * Written as `id IN (… UNION …)` so each side uses its own GIN index; an OR with EXISTS would make
- * PostgreSQL scan every ticket.
+ * How a text condition is written. `index`: `id IN (… UNION …)`, each side read from its GIN index
+ * (an OR of EXISTS would make PostgreSQL scan every ticket), optionally limited to an id window.
+ * `probe`: a per-ticket check of the stored vectors through their keys, for when other conditions
+ * leave few tickets or the term is negated; scalar subqueries, because PostgreSQL would turn EXISTS
+ * into one hashed read of every match.
  */
-function textMatch(eb: EB, t: TextTerm, where: 'all' | 'subject' | 'description' | 'comment' = 'all'): Condition {
+export type TextForm = 'index' | 'probe';
+
+export function textMatch(t: TextTerm, form: TextForm, where: TextField = 'all', window?: RawBuilder<unknown>): Condition {
   const q = tsQuery(t);
-  const inComments = sql`SELECT ticket_id FROM comment_search WHERE vector @@ ${q}`;
+  // The window's lexemes live in the stored vectors only, never in the field's own text.
+  const stored = window ? sql`(${q} && ${window})` : q;
+  const field = where === 'subject' || where === 'description' ? sql<SqlBool>`to_tsvector('simple', ${sql.ref(`tickets.${where}`)}) @@ ${q}` : null;
+  if (form === 'probe') {
+    const inTicket = sql<SqlBool>`coalesce((SELECT true FROM ticket_search s WHERE s.ticket_id = tickets.id AND s.vector @@ ${stored} LIMIT 1), false)`;
+    const inComments = sql<SqlBool>`coalesce((SELECT true FROM comment_search c WHERE c.ticket_id = tickets.id AND c.vector @@ ${stored} LIMIT 1), false)`;
+    if (where === 'comment') return inComments;
+    if (field) return field;
+    return sql<SqlBool>`(${inTicket} OR ${inComments})`;
+  }
+  const inComments = sql`SELECT ticket_id FROM comment_search WHERE vector @@ ${stored}`;
+  const inTicket = sql`SELECT ticket_id FROM ticket_search WHERE vector @@ ${stored}`;
   if (where === 'comment') return sql<SqlBool>`tickets.id IN (${inComments})`;
   // The stored vector narrows the candidates through its index; the field's own text decides.
-  const inTicket = sql<SqlBool>`tickets.id IN (SELECT ticket_id FROM ticket_search WHERE vector @@ ${q})`;
-  if (where === 'subject') return sql<SqlBool>`${inTicket} AND to_tsvector('simple', tickets.subject) @@ ${q}`;
-  if (where === 'description') return sql<SqlBool>`${inTicket} AND to_tsvector('simple', tickets.description) @@ ${q}`;
-  void eb;
-  return sql<SqlBool>`tickets.id IN (SELECT ticket_id FROM ticket_search WHERE vector @@ ${q} UNION ${inComments})`;
+  if (field) return sql<SqlBool>`tickets.id IN (${inTicket}) AND ${field}`;
+  return sql<SqlBool>`tickets.id IN (${inTicket} UNION ${inComments})`;
 }
 
 /** Users a people keyword names: me, an id, an email, or a name. */
@@ -93,7 +103,7 @@ function dateCondition(eb: EB, column: 'tickets.created_at' | 'tickets.updated_a
  * One condition per field term. People, organization and group names are resolved first (they need
  * queries); everything else compiles to SQL on the tickets table and its indexes.
  */
-export async function fieldCondition(db: Executor, actor: Actor, t: FieldTerm, now: Date): Promise<(eb: EB) => Condition> {
+export async function fieldCondition(db: Executor, actor: Actor, t: FieldTerm, now: Date, form: TextForm): Promise<(eb: EB) => Condition> {
   const v = t.value;
   switch (t.key) {
     case 'status':
@@ -129,8 +139,10 @@ export async function fieldCondition(db: Executor, actor: Actor, t: FieldTerm, n
       return (eb) => eb('tickets.via_channel', '=', v.toLowerCase());
     case 'subject':
     case 'description':
-    case 'comment':
-      return (eb) => textMatch(eb, { kind: 'text', text: v, phrase: v.includes(' '), prefix: false, negated: false }, t.key as 'subject');
+    case 'comment': {
+      const term: TextTerm = { kind: 'text', text: v, phrase: v.includes(' '), prefix: false, negated: false };
+      return () => textMatch(term, t.negated ? 'probe' : form, t.key as TextField);
+    }
     case 'has_attachment':
       return (eb) => {
         const has = eb.exists(eb.selectFrom('attachments').select(sql`1`.as('x')).whereRef('attachments.ticket_id', '=', 'tickets.id').where('attachments.deleted_at', 'is', null));
@@ -155,4 +167,3 @@ export async function fieldCondition(db: Executor, actor: Actor, t: FieldTerm, n
   }
 }
 
-export { textMatch };

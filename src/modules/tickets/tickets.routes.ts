@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
 import { baseUrl, created, includes, parseBody, parseId, parseIdList, resourceUrl } from '../../platform/http.js';
-import { applySlice, pageEnvelope, readPageRequest, sliceOf } from '../../platform/pagination.js';
+import { applySlice, countEnvelope, pageEnvelope, readPageRequest, sliceOf } from '../../platform/pagination.js';
 import { requireAgent } from '../../permissions/guards.js';
 import { ticketAbilities, visibleTickets } from '../../permissions/tickets.js';
 import { presentAudits } from './audits.presenter.js';
@@ -63,7 +63,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/api/v2/tickets/count', async (req) => {
     const actor = requireAgent(req);
     const row = await ctx.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).where(visibleTickets(actor)).executeTakeFirstOrThrow();
-    return { count: { value: Number(row.n), refreshed_at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } };
+    return countEnvelope(row.n);
   });
 
   app.get('/api/v2/tickets/show_many', async (req) => {
@@ -134,5 +134,24 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     const rows = await applySlice(ctx.db.selectFrom('ticket_audits').selectAll().where('ticket_id', '=', ticket.id), 'ticket_audits.id', sliceOf(page)).execute();
     const present = await presentAudits(ctx.db, baseUrl(req), rows);
     return pageEnvelope(req, page, 'audits', rows, present);
+  });
+
+  app.get('/api/v2/tickets/:id/audits/count', async (req) => {
+    requireAgent(req);
+    const ticket = await findTicket(ctx.db, parseId((req.params as { id: string }).id));
+    if (!ticket) throw notFound();
+    const row = await ctx.db.selectFrom('ticket_audits').select((eb) => eb.fn.countAll<number>().as('n')).where('ticket_id', '=', ticket.id).executeTakeFirstOrThrow();
+    return countEnvelope(row.n);
+  });
+
+  app.get('/api/v2/tickets/:id/audits/:audit_id', async (req) => {
+    requireAgent(req);
+    const params = req.params as { id: string; audit_id: string };
+    const ticket = await findTicket(ctx.db, parseId(params.id));
+    if (!ticket) throw notFound();
+    const audit = await ctx.db.selectFrom('ticket_audits').selectAll().where('ticket_id', '=', ticket.id).where('id', '=', parseId(params.audit_id)).executeTakeFirst();
+    if (!audit) throw notFound();
+    const present = await presentAudits(ctx.db, baseUrl(req), [audit]);
+    return { audit: present(audit) };
   });
 }
