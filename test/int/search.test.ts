@@ -155,8 +155,9 @@ describe('search over tickets whose ids are far apart', () => {
       made.push(await ticket(customer, i === 2 ? `Other ${i}` : `${word} ${i}`, i === 2 ? `only in a comment below` : 'body'));
     }
     await agent.api.put(`/api/v2/tickets/${made[2]}`, { ticket: { comment: { body: `note with ${word}`, public: false } } });
-    const stored = await env.ctx.db.executeQuery<{ vector: string }>(sql`SELECT vector::text FROM comment_search WHERE ticket_id = ${made[3]}`.compile(env.ctx.db));
-    expect(stored.rows[0].vector).toContain(`'~12.${made[3] >> 12}'`);
+    const stored = await env.ctx.db.executeQuery<{ vector: string }>(sql`SELECT vector::text FROM ticket_search WHERE ticket_id = ${made[2]}`.compile(env.ctx.db));
+    expect(stored.rows[0].vector).toContain(`'~12.${made[2] >> 12}'`);
+    expect(stored.rows[0].vector).toContain(`'${word}'`); // the internal note is part of the ticket's document
     // Every window the search builds selects exactly the stored vectors of the tickets inside it.
     for (const edge of made) {
       for (const w of windowsFrom(edge, 'desc', { min: 0, max: 2 ** 40 })) {
@@ -169,7 +170,7 @@ describe('search over tickets whose ids are far apart', () => {
     const byRelevance = await search(word);
     expect(byRelevance.count).toBe(4);
     expect(byRelevance.results.map((r: { id: number }) => r.id).sort((a: number, b: number) => a - b)).toEqual(made);
-    // Two words, one in the subject and one only in an internal note: one is read, the other probed.
+    // Two words, one in the subject and one only in an internal note: both in the ticket's one document.
     expect((await search(`${word} Other`)).results.map((r: { id: number }) => r.id)).toEqual([made[2]]);
     expect((await search(`Other ${word}`)).results.map((r: { id: number }) => r.id)).toEqual([made[2]]);
     const newestFirst = await search(`${word} order_by:created sort:desc`);
@@ -193,5 +194,11 @@ describe('search over tickets whose ids are far apart', () => {
       url = page.body.meta.has_more ? page.body.links.next!.replace(/^https?:\/\/[^/]+/, '') : null;
     }
     expect(exported).toEqual(made);
+
+    // Editing a comment (a redaction, say) rebuilds its ticket's document: the old words are gone.
+    await env.ctx.db.updateTable('ticket_comments').set({ body: 'redacted' }).where('ticket_id', '=', made[2]).where('body', 'like', `note with%`).execute();
+    expect((await search(word)).results.map((r: { id: number }) => r.id)).not.toContain(made[2]);
+    expect((await search(`${word} Other`)).results).toEqual([]);
+    expect((await search('redacted Other')).results.map((r: { id: number }) => r.id)).toEqual([made[2]]);
   });
 });

@@ -2,8 +2,8 @@ import { sql, type SqlBool } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { Group, Organization, Ticket, User } from '../../platform/db-types.js';
 import type { Actor } from '../accounts/actor.js';
-import { fieldCondition, textMatch, tsQuery, type TextForm } from './ticket-filter.js';
-import { estimatedRows, rarestTerm } from './estimate.js';
+import { documentMatch, fieldCondition, tsQuery, type TextForm } from './ticket-filter.js';
+import { estimatedRows } from './estimate.js';
 import { windowsFrom, type IdWindow } from './windows.js';
 import { parseQuery, QueryError, type FieldTerm, type Term, type TextTerm } from './query.js';
 
@@ -56,8 +56,6 @@ interface QueryShape {
   form: TextForm;
   /** Limits positive text matches to an id window (index form only). */
   window?: IdWindow;
-  /** With several words, the one read from the index; each ticket it finds is probed for the others. */
-  driver?: TextTerm;
   /** Leaves the text terms out, to estimate what the field filters alone leave. */
   fieldsOnly?: boolean;
 }
@@ -69,6 +67,7 @@ async function ticketQuery(ctx: AppContext, actor: Actor, plan: SearchPlan, shap
   const groups = await Promise.all([...positive.values()].map((terms) => Promise.all(terms.map((t) => fieldCondition(ctx.db, actor, t, now, shape.form)))));
   const negated = await Promise.all(negative.map((t) => fieldCondition(ctx.db, actor, t, now, 'probe')));
   const texts = shape.fieldsOnly ? [] : plan.text;
+  const positiveTexts = texts.filter((t) => !t.negated);
   let q = ctx.db
     .selectFrom('tickets')
     .where('tickets.deleted_at', 'is', null)
@@ -76,11 +75,8 @@ async function ticketQuery(ctx: AppContext, actor: Actor, plan: SearchPlan, shap
       eb.and([
         ...groups.map((alternatives) => eb.or(alternatives.map((c) => c(eb)))),
         ...negated.map((c) => eb.not(c(eb))),
-        ...texts.map((t) => {
-          if (t.negated) return eb.not(textMatch(t, 'probe'));
-          if (shape.driver && t !== shape.driver) return textMatch(t, 'probe');
-          return textMatch(t, shape.form, 'all', shape.window?.query);
-        }),
+        ...(positiveTexts.length ? [documentMatch(positiveTexts, shape.form, shape.window?.query)] : []),
+        ...texts.filter((t) => t.negated).map((t) => eb.not(documentMatch([t], 'probe'))),
       ]),
     );
   // The id range lets PostgreSQL start and stop its walk of the tickets at the window's edges.
@@ -119,16 +115,14 @@ export async function matchingIds(ctx: AppContext, actor: Actor, plan: SearchPla
   if (plan.fields.length && (await estimatedRows(ctx.db, await ticketQuery(ctx, actor, plan, { form: 'probe', fieldsOnly: true }))) < ctx.config.searchFilterFirstRows) {
     return run({ form: 'probe' });
   }
-  const positive = plan.text.filter((t) => !t.negated);
-  const driver = positive.length > 1 ? await rarestTerm(ctx.db, positive) : undefined;
   const bounds = await ctx.db.selectFrom('tickets').select((eb) => [eb.fn.min('id').as('min'), eb.fn.max('id').as('max')]).executeTakeFirstOrThrow();
   if (bounds.max === null || bounds.min === null) return [];
   const edge = after === undefined ? (direction === 'desc' ? bounds.max : bounds.min) : direction === 'desc' ? after - 1 : after + 1;
   for (const window of windowsFrom(edge, direction, { min: bounds.min, max: bounds.max })) {
-    const ids = await run({ form: 'index', window, driver });
+    const ids = await run({ form: 'index', window });
     if (ids.length >= want) return ids;
   }
-  return run({ form: 'index', driver });
+  return run({ form: 'index' });
 }
 
 export interface TicketPage {

@@ -6,7 +6,6 @@ import { parseDateValue, QueryError, type FieldTerm, type Operator, type TextTer
 
 type EB = ExpressionBuilder<Database, 'tickets'>;
 type Condition = Expression<SqlBool>;
-export type TextField = 'all' | 'subject' | 'description' | 'comment';
 
 const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -31,32 +30,30 @@ export function tsQuery(t: TextTerm) {
 }
 
 /**
- * How a text condition is written. `index`: `id IN (… UNION …)`, each side read from its GIN index
- * (an OR of EXISTS would make PostgreSQL scan every ticket), optionally limited to an id window.
- * `probe`: a per-ticket check of the stored vectors through their keys, for when other conditions
- * leave few tickets or the term is negated; scalar subqueries, because PostgreSQL would turn EXISTS
- * into one hashed read of every match.
+ * How words are matched against a ticket's document (subject, description and every comment, internal
+ * notes included: only agents search). `index`: `id IN (…)` read from the GIN index, optionally limited
+ * to an id window. `probe`: a check of each ticket's document through its key, for when other
+ * conditions leave few tickets or the words are negated; a scalar subquery, because PostgreSQL would
+ * turn EXISTS into one hashed read of every match.
  */
 export type TextForm = 'index' | 'probe';
 
-export function textMatch(t: TextTerm, form: TextForm, where: TextField = 'all', window?: RawBuilder<unknown>): Condition {
+/** Tickets whose document matches every one of `terms` (ANDed inside one tsquery, so inside the index). */
+export function documentMatch(terms: TextTerm[], form: TextForm, window?: RawBuilder<unknown>): Condition {
+  const q = [...terms.map(tsQuery), ...(window ? [window] : [])].reduce((a, b) => sql`(${a} && ${b})`);
+  if (form === 'probe') return sql<SqlBool>`coalesce((SELECT s.vector @@ ${q} FROM ticket_search s WHERE s.ticket_id = tickets.id), false)`;
+  return sql<SqlBool>`tickets.id IN (SELECT ticket_id FROM ticket_search WHERE vector @@ ${q})`;
+}
+
+/** `subject:`, `description:` and `comment:` keywords: the document narrows, the field's own text decides. */
+function fieldTextMatch(t: TextTerm, field: 'subject' | 'description' | 'comment', form: TextForm): Condition {
   const q = tsQuery(t);
-  // The window's lexemes live in the stored vectors only, never in the field's own text.
-  const stored = window ? sql`(${q} && ${window})` : q;
-  const field = where === 'subject' || where === 'description' ? sql<SqlBool>`to_tsvector('simple', ${sql.ref(`tickets.${where}`)}) @@ ${q}` : null;
-  if (form === 'probe') {
-    const inTicket = sql<SqlBool>`coalesce((SELECT true FROM ticket_search s WHERE s.ticket_id = tickets.id AND s.vector @@ ${stored} LIMIT 1), false)`;
-    const inComments = sql<SqlBool>`coalesce((SELECT true FROM comment_search c WHERE c.ticket_id = tickets.id AND c.vector @@ ${stored} LIMIT 1), false)`;
-    if (where === 'comment') return inComments;
-    if (field) return field;
-    return sql<SqlBool>`(${inTicket} OR ${inComments})`;
+  if (field === 'comment') {
+    return form === 'probe'
+      ? sql<SqlBool>`EXISTS (SELECT 1 FROM ticket_comments c WHERE c.ticket_id = tickets.id AND to_tsvector('simple', c.body) @@ ${q})`
+      : sql<SqlBool>`tickets.id IN (SELECT ticket_id FROM comment_search WHERE vector @@ ${q})`;
   }
-  const inComments = sql`SELECT ticket_id FROM comment_search WHERE vector @@ ${stored}`;
-  const inTicket = sql`SELECT ticket_id FROM ticket_search WHERE vector @@ ${stored}`;
-  if (where === 'comment') return sql<SqlBool>`tickets.id IN (${inComments})`;
-  // The stored vector narrows the candidates through its index; the field's own text decides.
-  if (field) return sql<SqlBool>`tickets.id IN (${inTicket}) AND ${field}`;
-  return sql<SqlBool>`tickets.id IN (${inTicket} UNION ${inComments})`;
+  return sql<SqlBool>`${documentMatch([t], form)} AND to_tsvector('simple', ${sql.ref(`tickets.${field}`)}) @@ ${q}`;
 }
 
 /** Users a people keyword names: me, an id, an email, or a name. */
@@ -141,7 +138,7 @@ export async function fieldCondition(db: Executor, actor: Actor, t: FieldTerm, n
     case 'description':
     case 'comment': {
       const term: TextTerm = { kind: 'text', text: v, phrase: v.includes(' '), prefix: false, negated: false };
-      return () => textMatch(term, t.negated ? 'probe' : form, t.key as TextField);
+      return () => fieldTextMatch(term, t.key as 'subject' | 'description' | 'comment', t.negated ? 'probe' : form);
     }
     case 'has_attachment':
       return (eb) => {
