@@ -1,11 +1,28 @@
-import { CompiledQuery, type Compilable } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import type { TextTerm } from './query.js';
+import { tsQuery } from './ticket-filter.js';
 import type { Executor } from '../../platform/db.js';
 
 type Plan = { 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] };
 
 /** The planner's row estimate for a query (EXPLAIN only: nothing is executed, about a millisecond). */
-export async function estimatedRows(db: Executor, query: Compilable<unknown>): Promise<number> {
-  const compiled = query.compile();
+export async function estimatedRows(db: Executor, compiled: CompiledQuery): Promise<number> {
   const { rows } = await db.executeQuery<Plan>(CompiledQuery.raw(`EXPLAIN (FORMAT JSON) ${compiled.sql}`, [...compiled.parameters]));
   return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
+}
+
+/**
+ * The share of tickets whose document the statistics say matches all of `terms` (0 without
+ * statistics: a fresh or small database). Words outside ANALYZE's most common lexemes get a small
+ * default share, which errs toward reading a wider window: cheap, since such words are rare.
+ */
+export async function documentShare(db: Executor, terms: TextTerm[]): Promise<number> {
+  if (!terms.length) return 0;
+  const q = terms.map(tsQuery).reduce((a, b) => sql`(${a} && ${b})`);
+  const [matches, size] = await Promise.all([
+    estimatedRows(db, sql`SELECT 1 FROM ticket_search WHERE vector @@ ${q}`.compile(db)),
+    sql<{ n: number }>`SELECT reltuples AS n FROM pg_class WHERE oid = 'ticket_search'::regclass`.execute(db),
+  ]);
+  const tickets = Number(size.rows[0]?.n ?? 0);
+  return tickets > 0 ? Math.min(1, matches / tickets) : 0;
 }

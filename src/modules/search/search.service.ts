@@ -3,7 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Group, Organization, Ticket, User } from '../../platform/db-types.js';
 import type { Actor } from '../accounts/actor.js';
 import { documentMatch, fieldCondition, tsQuery, type TextForm } from './ticket-filter.js';
-import { estimatedRows } from './estimate.js';
+import { documentShare, estimatedRows } from './estimate.js';
 import { windowsFrom, type IdWindow } from './windows.js';
 import { parseQuery, QueryError, type FieldTerm, type Term, type TextTerm } from './query.js';
 
@@ -112,13 +112,18 @@ export async function matchingIds(ctx: AppContext, actor: Actor, plan: SearchPla
     if (after !== undefined) q = q.where('tickets.id', direction === 'asc' ? '>' : '<', after);
     return (await q.orderBy('tickets.id', direction).limit(want).execute()).map((r) => r.id);
   };
-  if (plan.fields.length && (await estimatedRows(ctx.db, await ticketQuery(ctx, actor, plan, { form: 'probe', fieldsOnly: true }))) < ctx.config.searchFilterFirstRows) {
+  if (plan.fields.length && (await estimatedRows(ctx.db, (await ticketQuery(ctx, actor, plan, { form: 'probe', fieldsOnly: true })).select('tickets.id').compile())) < ctx.config.searchFilterFirstRows) {
     return run({ form: 'probe' });
   }
-  const bounds = await ctx.db.selectFrom('tickets').select((eb) => [eb.fn.min('id').as('min'), eb.fn.max('id').as('max')]).executeTakeFirstOrThrow();
+  const [bounds, share] = await Promise.all([
+    ctx.db.selectFrom('tickets').select((eb) => [eb.fn.min('id').as('min'), eb.fn.max('id').as('max')]).executeTakeFirstOrThrow(),
+    documentShare(ctx.db, plan.text.filter((t) => !t.negated)),
+  ]);
   if (bounds.max === null || bounds.min === null) return [];
   const edge = after === undefined ? (direction === 'desc' ? bounds.max : bounds.min) : direction === 'desc' ? after - 1 : after + 1;
-  for (const window of windowsFrom(edge, direction, { min: bounds.min, max: bounds.max })) {
+  // Windows the statistics say hold too few matches would only be read again by the next one.
+  const windows = windowsFrom(edge, direction, { min: bounds.min, max: bounds.max });
+  for (const window of windows.filter((w, i) => i === windows.length - 1 || (w.to - w.from + 1) * share >= want)) {
     const ids = await run({ form: 'index', window });
     if (ids.length >= want) return ids;
   }
