@@ -7,6 +7,9 @@ import { registerOAuthFlowRoutes } from './modules/oauth/oauth.routes.js';
 import { registerGroupRoutes } from './modules/accounts/groups.routes.js';
 import { registerOrganizationRoutes } from './modules/accounts/organizations.routes.js';
 import { registerPortalRoutes } from './modules/accounts/portal.routes.js';
+import { registerTwoFactorRoutes } from './modules/accounts/two-factor.routes.js';
+import { registerAuditContext } from './modules/audit-log/audit-context.js';
+import { registerAuditLogRoutes } from './modules/audit-log/audit-log.routes.js';
 import { registerUserRoutes } from './modules/accounts/users.routes.js';
 import { collectRoutes, registerDocsRoutes } from './modules/docs/openapi.routes.js';
 import { registerFormRoutes } from './modules/tickets/forms.routes.js';
@@ -37,10 +40,14 @@ import { registerIncrementalExportRoutes } from './modules/export/incremental.ro
 import { registerMacroRoutes } from './modules/rules/macros.routes.js';
 import { registerTriggerRoutes } from './modules/rules/triggers.routes.js';
 import { registerWebhookRoutes } from './modules/rules/webhooks.routes.js';
+import { registerHelpCenterRoutes } from './modules/helpcenter/helpcenter.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   const routes = collectRoutes(app);
+  registerAuditContext(app);
   registerPortalRoutes(app, ctx);
+  registerTwoFactorRoutes(app, ctx);
+  registerAuditLogRoutes(app, ctx);
   registerUserRoutes(app, ctx);
   registerOrganizationRoutes(app, ctx);
   registerGroupRoutes(app, ctx);
@@ -76,6 +83,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerMacroRoutes(app, ctx);
   registerTriggerRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  await registerHelpCenterRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);
   await registerWebRoutes(app);

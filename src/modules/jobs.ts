@@ -2,6 +2,7 @@ import type { AppContext } from '../platform/context.js';
 import type { MailTransport } from '../platform/mail-transport.js';
 import { pruneRateLimits } from '../platform/rate-limit.js';
 import { deliverMail } from './mail/outbox.js';
+import { pruneLoginChallenges } from './accounts/two-factor-login.js';
 import { autoCloseTicket, sweepSolvedTickets } from './tickets/auto-close.js';
 import { checkBreach } from './sla/engine.js';
 import { deliverPage } from './paging/delivery.js';
@@ -23,6 +24,7 @@ export async function startWorkers(ctx: AppContext, transport: MailTransport): P
   await ctx.jobs.work('tickets.auto-close-sweep', async () => {
     await sweepSolvedTickets(ctx);
     await pruneRateLimits(ctx.db);
+    await pruneLoginChallenges(ctx.db);
   });
   await ctx.jobs.schedule('tickets.auto-close-sweep', '* * * * *');
   await ctx.jobs.work('paging.deliver', ({ deliveryId }) => deliverPage(ctx, deliveryId));

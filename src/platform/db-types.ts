@@ -774,6 +774,145 @@ export interface WebhookAttemptsTable {
   completed_at: Generated<Date>;
 }
 
+export interface UserTwoFactorTable {
+  user_id: number;
+  secret_encrypted: string;
+  enabled_at: NullableStamp;
+  last_used_step: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TwoFactorRecoveryCodesTable {
+  id: Id;
+  user_id: Ref;
+  code_hash: Buffer;
+  created_at: Generated<Date>;
+  used_at: NullableStamp;
+}
+
+export interface LoginChallengesTable {
+  id: Id;
+  user_id: Ref;
+  purpose: 'verify' | 'enroll';
+  token_hash: Buffer;
+  attempts: Generated<number>;
+  created_at: Generated<Date>;
+  expires_at: Stamp;
+  used_at: NullableStamp;
+}
+
+export interface AdminAuditLogsTable {
+  id: Id;
+  actor_id: NullableRef;
+  actor_label: Generated<string>;
+  action: string;
+  source_type: string;
+  source_id: number | null;
+  source_label: Generated<string>;
+  change_description: Generated<string>;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  ip_address: string | null;
+  user_agent: string | null;
+  created_at: Generated<Date>;
+}
+
+export type ArticleVisibility = 'public' | 'signed_in' | 'organizations' | 'plans' | 'agents_only';
+
+export interface HelpCategoriesTable {
+  id: Id;
+  name: string;
+  description: Generated<string>;
+  position: Generated<number>;
+  locale: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface HelpSectionsTable {
+  id: Id;
+  category_id: Ref;
+  name: string;
+  description: Generated<string>;
+  position: Generated<number>;
+  locale: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface HelpArticlesTable {
+  id: Id;
+  section_id: Ref;
+  author_id: NullableRef;
+  locale: Generated<string>;
+  position: Generated<number>;
+  promoted: Generated<boolean>;
+  comments_disabled: Generated<boolean>;
+  label_names: Generated<string[]>;
+  visibility: Generated<ArticleVisibility>;
+  organization_ids: ColumnType<number[], number[] | undefined, number[]>;
+  plans: ColumnType<Plan[], Plan[] | undefined, Plan[]>;
+  starter_key: string | null;
+  title: string;
+  body_source: Generated<string>;
+  edited_by: NullableRef;
+  edited_at: Stamp;
+  published_title: string | null;
+  published_source: string | null;
+  published_html: string | null;
+  published_text: string | null;
+  published_at: NullableStamp;
+  published_by: NullableRef;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface HelpArticleVersionsTable {
+  id: Id;
+  article_id: Ref;
+  number: number;
+  kind: 'draft' | 'published';
+  title: string;
+  body_source: string;
+  author_id: NullableRef;
+  created_at: Generated<Date>;
+}
+
+export interface HelpArticleAttachmentsTable {
+  id: Id;
+  article_id: Ref;
+  uploader_id: NullableRef;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  storage_key: string;
+  inline: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface HelpArticleFeedbackTable {
+  id: Id;
+  article_id: Ref;
+  user_id: NullableRef;
+  helpful: boolean;
+  comment: string | null;
+  created_at: Generated<Date>;
+  updated_at: Stamp;
+}
+
+export interface HelpDeflectionEventsTable {
+  id: Id;
+  kind: 'suggested' | 'answered';
+  user_id: NullableRef;
+  article_id: NullableRef;
+  article_ids: ColumnType<number[], number[] | undefined, number[]>;
+  subject: Generated<string>;
+  form_id: NullableRef;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   groups: GroupsTable;
@@ -783,6 +922,10 @@ export interface Database {
   api_tokens: ApiTokensTable;
   user_tokens: UserTokensTable;
   rate_limit_hits: RateLimitHitsTable;
+  user_two_factor: UserTwoFactorTable;
+  two_factor_recovery_codes: TwoFactorRecoveryCodesTable;
+  login_challenges: LoginChallengesTable;
+  admin_audit_logs: AdminAuditLogsTable;
   oauth_clients: OauthClientsTable;
   oauth_codes: OauthCodesTable;
   oauth_tokens: OauthTokensTable;
@@ -830,6 +973,13 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_invocations: WebhookInvocationsTable;
   webhook_attempts: WebhookAttemptsTable;
+  help_categories: HelpCategoriesTable;
+  help_sections: HelpSectionsTable;
+  help_articles: HelpArticlesTable;
+  help_article_versions: HelpArticleVersionsTable;
+  help_article_attachments: HelpArticleAttachmentsTable;
+  help_article_feedback: HelpArticleFeedbackTable;
+  help_deflection_events: HelpDeflectionEventsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -841,3 +991,6 @@ export type Attachment = Selectable<AttachmentsTable>;
 export type TicketField = Selectable<TicketFieldsTable>;
 export type TicketForm = Selectable<TicketFormsTable>;
 export type NewTicket = Insertable<TicketsTable>;
+export type HelpArticle = Selectable<HelpArticlesTable>;
+export type HelpSection = Selectable<HelpSectionsTable>;
+export type HelpCategory = Selectable<HelpCategoriesTable>;

@@ -19,14 +19,20 @@ const argonOptions = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 
 
 export const hashPassword = (password: string): Promise<string> => hash(password, argonOptions);
 
+// A real argon2id hash of a random password, made once: unknown accounts are verified against it.
+let dummyHash: Promise<string> | null = null;
+const dummy = () => (dummyHash ??= hashPassword(newSecret()));
+
+/**
+ * Verifies a password against its stored hash. An account without one (unknown email, no password
+ * set yet) is verified against a dummy hash with the same parameters, so it costs the same time and
+ * the answer never tells which accounts exist.
+ */
 export async function verifyPassword(stored: string | null, password: string): Promise<boolean> {
-  if (!stored) {
-    // Spend the same time as a real check so unknown accounts cannot be told apart by timing.
-    await hash(password, argonOptions);
-    return false;
-  }
+  const known = stored !== null;
   try {
-    return await verify(stored, password);
+    const ok = await verify(known ? stored : await dummy(), password);
+    return known && ok;
   } catch {
     return false;
   }

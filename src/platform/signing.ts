@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import type { Executor } from './db.js';
 import { newSecret, sameSecret } from './secrets.js';
 
@@ -33,4 +33,12 @@ export async function signId(db: Executor, purpose: string, id: number): Promise
 
 export async function validSignedId(db: Executor, purpose: string, id: number, signature: unknown): Promise<boolean> {
   return typeof signature === 'string' && sameSecret(await signId(db, purpose, id), signature);
+}
+
+/**
+ * A 256-bit key for one purpose (e.g. encrypting two-factor secrets), derived from the signing key
+ * with HKDF so purposes never share key material.
+ */
+export async function derivedKey(db: Executor, purpose: string): Promise<Buffer> {
+  return Buffer.from(hkdfSync('sha256', await signingKey(db), Buffer.alloc(0), `sundial:${purpose}`, 32));
 }

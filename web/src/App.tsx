@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { PortalRoutes } from './portal/PortalRoutes';
 import { Loading } from './ui/PageState';
+import { TwoFactorDialog } from './auth/TwoFactorDialog';
 
 // Customers never download the agent workspace or the admin area: they load on first visit.
 const AgentRoutes = lazy(() => import('./agent/AgentRoutes').then((m) => ({ default: m.AgentRoutes })));
@@ -16,6 +17,7 @@ export function App() {
         <Route path="/admin/*" element={<AdminRoutes />} />
         <Route path="/*" element={<PortalRoutes />} />
       </Routes>
+      <TwoFactorDialog />
     </Suspense>
   );
 }

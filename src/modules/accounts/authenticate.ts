@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db.js';
 import { digest, verifyPassword } from '../../platform/secrets.js';
 import type { Actor } from './actor.js';
 import { findOAuthGrant } from '../oauth/tokens.js';
+import { secondFactorNeeded } from './two-factor.service.js';
 
 export const SESSION_COOKIE = 'sundial_session';
 
@@ -32,10 +33,24 @@ async function byApiToken(db: Db, token: string, email?: string): Promise<Actor 
   return actorFor(db, row.user_id, 'api_token');
 }
 
+/**
+ * Basic email:password. A password alone is not enough for an account with two-factor on, nor for
+ * staff when an admin requires two-factor: those use API tokens or OAuth (issued after a full sign-in).
+ */
 async function byPassword(db: Db, email: string, password: string): Promise<Actor | null> {
-  const user = await db.selectFrom('users').select(['id', 'password_hash']).where(({ fn }) => fn('lower', ['email']), '=', email.toLowerCase()).executeTakeFirst();
+  const user = await db.selectFrom('users').selectAll().where(({ fn }) => fn('lower', ['email']), '=', email.toLowerCase()).executeTakeFirst();
   if (!(await verifyPassword(user?.password_hash ?? null, password)) || !user) return null;
+  if ((await secondFactorNeeded(db, user)) !== 'none') return null;
   return actorFor(db, user.id, 'password');
+}
+
+/**
+ * While an admin requires two-factor, a staff session opened before the user enrolled (or before
+ * an admin reset) no longer counts: the user signs in again and enrolls on the way.
+ */
+async function sessionAllowed(db: Db, actor: Actor): Promise<boolean> {
+  if (actor.user.role === 'end-user') return true;
+  return (await secondFactorNeeded(db, actor.user)) !== 'enroll';
 }
 
 export async function bySessionToken(db: Db, token: string): Promise<Actor | null> {
@@ -47,7 +62,8 @@ export async function bySessionToken(db: Db, token: string): Promise<Actor | nul
     .where('expires_at', '>', new Date())
     .executeTakeFirst();
   if (!session) return null;
-  return actorFor(db, session.user_id, 'session', { sessionId: session.id, csrfToken: session.csrf_token });
+  const actor = await actorFor(db, session.user_id, 'session', { sessionId: session.id, csrfToken: session.csrf_token });
+  return actor && (await sessionAllowed(db, actor)) ? actor : null;
 }
 
 export type AuthOutcome = { actor: Actor | null; failed: boolean };

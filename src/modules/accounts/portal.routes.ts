@@ -18,6 +18,12 @@ const changeBody = z.object({ current_password: z.string().min(1).max(200), pass
 const MINUTE = 60;
 const HOUR = 3600;
 
+/** Sets the session cookie (HttpOnly, SameSite=Lax) and answers with the user and the CSRF token. */
+export function sendSession(req: FastifyRequest, reply: FastifyReply, session: portal.NewSession, secure: boolean, extra: Record<string, unknown> = {}) {
+  reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: session.expiresAt });
+  return { user: presentUser(baseUrl(req), session.user, false), csrf_token: session.csrfToken, ...extra };
+}
+
 /** Customer account endpoints (fixed paths used by the portal UI). */
 export function registerPortalRoutes(app: FastifyInstance, ctx: AppContext) {
   const secure = ctx.config.publicUrl.startsWith('https:');
@@ -54,9 +60,12 @@ export function registerPortalRoutes(app: FastifyInstance, ctx: AppContext) {
     const email = (req.body as { email?: unknown } | undefined)?.email;
     await limit(req, 'login', typeof email === 'string' ? email : undefined, 30, 10, 10 * MINUTE);
     const body = parseBody(loginBody, req.body);
-    const session = await portal.logIn(ctx, body);
-    reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: session.expiresAt });
-    return { user: presentUser(baseUrl(req), session.user, false), csrf_token: session.csrfToken };
+    const result = await portal.logIn(ctx, { ...body, replacesSessionId: req.actor?.sessionId });
+    if ('challenge' in result) {
+      // No session yet: the second step (code, or enrollment when an admin requires it) trades this token for one.
+      return { two_factor_required: true, purpose: result.challenge.purpose, challenge_token: result.challenge.token, expires_in: 300 };
+    }
+    return sendSession(req, reply, result.session, secure);
   });
 
   app.post('/api/portal/logout', async (req, reply) => {

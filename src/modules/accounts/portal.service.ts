@@ -3,10 +3,12 @@ import { mailContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
 import type { User } from '../../platform/db-types.js';
 import { AppError } from '../../platform/errors.js';
-import { digest, newSecret, verifyPassword } from '../../platform/secrets.js';
+import { digest, hashPassword, newSecret, verifyPassword } from '../../platform/secrets.js';
 import { queueMail } from '../mail/outbox.js';
 import { existingAccountMail, inviteMail, resetMail, verificationMail } from './account-mail.js';
 import { assertCanLogin, createUser, findUserByEmail, setPassword } from './users.service.js';
+import { issueChallenge, type ChallengePurpose } from './two-factor-login.js';
+import { secondFactorNeeded } from './two-factor.service.js';
 
 const LINK_TTL_MS = 24 * 3_600_000;
 const SESSION_TTL_MS = 30 * 24 * 3_600_000;
@@ -48,6 +50,8 @@ export async function signUp(ctx: AppContext, input: { name: string; email: stri
   await ctx.db.transaction().execute(async (tx) => {
     const existing = await findUserByEmail(tx, input.email);
     if (existing) {
+      // Hash the typed password anyway: a new account costs one argon2 hash, so a known address must too.
+      await hashPassword(input.password);
       if (!existing.active) return;
       const token = await issueToken(tx, existing.id, 'reset');
       await queueMail(tx, mailContext(ctx), existingAccountMail(existing, link(ctx, '/reset-password', token)));
@@ -83,15 +87,33 @@ export interface NewSession {
   user: User;
 }
 
-export async function logIn(ctx: AppContext, input: { email: string; password: string }): Promise<NewSession> {
+/** A password sign-in either opens a session or asks for the second step (code, or enrollment). */
+export type LogInResult = { session: NewSession } | { challenge: { token: string; purpose: ChallengePurpose; user: User } };
+
+/**
+ * Checks the password (an unknown email costs the same argon2 verification as a known one), then
+ * either opens a session or, for two-factor accounts and enforced staff, issues a challenge token.
+ */
+export async function logIn(ctx: AppContext, input: { email: string; password: string; replacesSessionId?: number }): Promise<LogInResult> {
   const user = await findUserByEmail(ctx.db, input.email);
   const ok = await verifyPassword(user?.password_hash ?? null, input.password);
   if (!user || !ok) throw new AppError('Unauthenticated', 'Invalid email or password');
   assertCanLogin(user);
+  const needed = await secondFactorNeeded(ctx.db, user);
+  if (needed !== 'none') return { challenge: { token: await issueChallenge(ctx.db, user.id, needed), purpose: needed, user } };
+  return { session: await openSession(ctx, user, input.replacesSessionId) };
+}
+
+/**
+ * A new session with a new random id at every sign-in (no session fixation); the session the
+ * browser came with, if any, ends.
+ */
+export async function openSession(ctx: AppContext, user: User, replacesSessionId?: number): Promise<NewSession> {
   const token = newSecret();
   const csrfToken = newSecret(24);
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await ctx.db.transaction().execute(async (tx) => {
+    if (replacesSessionId !== undefined) await tx.updateTable('sessions').set({ revoked_at: new Date() }).where('id', '=', replacesSessionId).where('revoked_at', 'is', null).execute();
     await tx.insertInto('sessions').values({ user_id: user.id, token_hash: digest(token), csrf_token: csrfToken, expires_at: expiresAt }).execute();
     await tx.updateTable('users').set({ last_login_at: new Date() }).where('id', '=', user.id).execute();
   });

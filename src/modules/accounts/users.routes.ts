@@ -11,6 +11,7 @@ import { presentOrganization } from './organizations.presenter.js';
 import { anonymousUser, presentUser } from './users.presenter.js';
 import { deactivateUser, findUserByEmail, getUser, setPassword, updateUser } from './users.service.js';
 import { addUser } from './add-user.service.js';
+import { recordAdminAction } from '../audit-log/audit-log.service.js';
 import { toUserChanges, userCreateSchema, userUpdateSchema } from './user.schema.js';
 
 const passwordBody = z.object({ password: passwordField });
@@ -93,15 +94,19 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext) {
     }
     if (self && input.role && input.role !== actor.user.role) throw new AppError('Forbidden', 'You cannot change your own role');
     const user = await updateUser(ctx, { userId: id, changes: toUserChanges(input) });
-    return { user: presentUser(baseUrl(req), user) };
+    // An end user editing their profile gets the public view: notes and details are the agents'.
+    return { user: presentUser(baseUrl(req), user, isAgent(actor)) };
   });
 
   app.post('/api/v2/users/:id/password', async (req) => {
     requireAdmin(req);
     const id = parseId((req.params as { id: string }).id);
     const body = parseBody(passwordBody, req.body);
-    await getUser(ctx.db, id);
-    await ctx.db.transaction().execute((tx) => setPassword(tx, id, body.password));
+    const target = await getUser(ctx.db, id);
+    await ctx.db.transaction().execute(async (tx) => {
+      await setPassword(tx, id, body.password);
+      await recordAdminAction(tx, { action: 'password_set', sourceType: 'user', sourceId: id, sourceLabel: target.email, change: 'Password set by an administrator; sessions ended' });
+    });
     return {};
   });
 

@@ -5,6 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
 import { hashPassword } from '../../platform/secrets.js';
 import { normalizeEmail } from '../../platform/validation.js';
+import { recordAdminAction, changeSet } from '../audit-log/audit-log.service.js';
 
 export const findUserByEmail = (db: Executor, email: string) =>
   db.selectFrom('users').selectAll().where(sql`lower(email)`, '=', normalizeEmail(email)).executeTakeFirst();
@@ -170,6 +171,12 @@ export async function updateUser(ctx: AppContext, { userId, changes }: { userId:
       await tx.updateTable('users').set({ default_group_id: null }).where('id', '=', userId).execute();
     }
     if (changes.suspended) await endAllAccess(tx, userId);
+    // Account access changes (role, suspension, reactivation) are administrative actions.
+    const access = (u: User) => ({ role: u.role, suspended: u.suspended, active: u.active });
+    if (JSON.stringify(access(user)) !== JSON.stringify(access(updated))) {
+      const action = user.role !== updated.role ? 'role_change' : user.suspended !== updated.suspended ? (updated.suspended ? 'suspend' : 'unsuspend') : 'reactivate';
+      await recordAdminAction(tx, { action, sourceType: 'user', sourceId: userId, sourceLabel: updated.email, ...changeSet(access(user), access(updated)) });
+    }
     return updated;
   });
 }
@@ -198,6 +205,7 @@ export async function deactivateUser(ctx: AppContext, userId: number): Promise<U
     const user = await tx.updateTable('users').set({ active: false, updated_at: new Date() }).where('id', '=', userId).returningAll().executeTakeFirst();
     if (!user) throw notFound();
     await endAllAccess(tx, userId);
+    await recordAdminAction(tx, { action: 'deactivate', sourceType: 'user', sourceId: userId, sourceLabel: user.email, change: 'User deactivated; sessions and API tokens revoked', before: { active: true }, after: { active: false } });
     return user;
   });
 }

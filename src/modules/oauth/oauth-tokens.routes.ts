@@ -9,6 +9,7 @@ import { isAdmin, type Actor } from '../accounts/actor.js';
 import { iso } from '../accounts/users.presenter.js';
 import { findOAuthClient } from './clients.js';
 import { SCOPES } from './scopes.js';
+import { recordAdminAction } from '../audit-log/audit-log.service.js';
 import { findOAuthToken, issueOAuthToken, listOAuthTokens, revokeOAuthToken, type OAuthToken } from './tokens.js';
 
 const createBody = z.object({
@@ -71,7 +72,11 @@ export function registerOAuthTokenRoutes(app: FastifyInstance, ctx: AppContext) 
     const body = parseBody(createBody, req.body, 'token');
     const client = await findOAuthClient(ctx.db, body.token.client_id);
     const scopes = SCOPES.filter((s) => body.token.scopes.includes(s));
-    const { token, value } = await issueOAuthToken(ctx.db, { clientId: client.id, userId: actor.user.id, scopes });
+    const { token, value } = await ctx.db.transaction().execute(async (tx) => {
+      const issued = await issueOAuthToken(tx, { clientId: client.id, userId: actor.user.id, scopes });
+      await recordAdminAction(tx, { action: 'create', sourceType: 'oauth_token', sourceId: issued.token.id, sourceLabel: client.name, change: `OAuth token created for ${client.identifier} (${scopes.join(' ')})`, after: { client_id: client.id, scopes } });
+      return issued;
+    });
     return created(reply, resourceUrl(baseUrl(req), `oauth/tokens/${token.id}`), { token: presentToken(baseUrl(req), token, value) });
   });
 

@@ -5,6 +5,7 @@ import { notFound } from '../../platform/errors.js';
 import { applySlice, type Slice } from '../../platform/pagination.js';
 import { digest, newSecret } from '../../platform/secrets.js';
 import type { OAuthGrant } from '../accounts/actor.js';
+import { recordAdminAction } from '../audit-log/audit-log.service.js';
 
 export type OAuthToken = Selectable<OauthTokensTable>;
 
@@ -65,12 +66,16 @@ export async function findOAuthToken(db: Db, id: number, userId?: number): Promi
 
 /** Revokes a token at once; later requests with it get 401. */
 export async function revokeOAuthToken(db: Db, id: number, userId?: number): Promise<void> {
-  const res = await db
-    .updateTable('oauth_tokens')
-    .set({ revoked_at: new Date() })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .$if(userId !== undefined, (b) => b.where('user_id', '=', userId!))
-    .executeTakeFirst();
-  if (!res.numUpdatedRows) throw notFound();
+  await db.transaction().execute(async (tx) => {
+    const revoked = await tx
+      .updateTable('oauth_tokens')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .$if(userId !== undefined, (b) => b.where('user_id', '=', userId!))
+      .returning(['id', 'user_id', 'client_id', 'scopes'])
+      .executeTakeFirst();
+    if (!revoked) throw notFound();
+    await recordAdminAction(tx, { action: 'revoke', sourceType: 'oauth_token', sourceId: revoked.id, sourceLabel: `token of user ${revoked.user_id}`, change: 'OAuth token revoked', before: { client_id: revoked.client_id, scopes: revoked.scopes } });
+  });
 }

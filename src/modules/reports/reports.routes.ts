@@ -4,6 +4,7 @@ import { requireAgent } from '../../permissions/guards.js';
 import './fact-hooks.js';
 import { currentFacts } from './fact-store.js';
 import { objectsToCsv, summaryCsv } from './reports.presenter.js';
+import { deflectionRate } from '../helpcenter/deflection.service.js';
 import { parseDrillQuery, parseLimit, parseReportQuery, type ReportQuery } from './reports.schema.js';
 import {
   backlogReport,
@@ -78,6 +79,13 @@ export function registerReportRoutes(app: FastifyInstance, ctx: AppContext) {
     return send(reply, q, 'ticket-score', { ticket_scores: scores }, () =>
       objectsToCsv(scores, ['organization_id', 'organization_name', 'plan', 'tickets_90d', 'health_pct', 'score']),
     );
+  });
+
+  // Help-center deflection over the same period: requests answered by an article vs created on the web.
+  app.get('/api/v2/reports/deflection', async (req, reply) => {
+    const q = query(req);
+    const rate = await deflectionRate(ctx.db, { from: new Date(q.fromMs), to: new Date(q.toMs) });
+    return send(reply, q, 'deflection', { deflection: rate }, () => objectsToCsv([rate], ['from', 'to', 'deflections', 'web_requests', 'deflection_rate_pct']));
   });
 
   app.get('/api/v2/reports/tickets', async (req, reply) => {

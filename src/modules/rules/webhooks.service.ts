@@ -9,6 +9,7 @@ import { buildWebhookRequest, sendWebhookRequest, type Webhook } from './webhook
 import type { WebhookInput, WebhookPatch, WebhookTestInput } from './webhooks.schema.js';
 import { ulid } from './ulid.js';
 import { containsPattern } from './rules.repository.js';
+import { recordAdminAction, changeSet } from '../audit-log/audit-log.service.js';
 import { applyStringPage, type StringPage } from './string-pages.js';
 
 const AUTH_FIELDS: Record<WebhookAuthentication['type'], string[]> = { basic_auth: ['username', 'password'], bearer_token: ['token'], api_key: ['name', 'value'] };
@@ -65,22 +66,29 @@ export async function createWebhook(db: Db, actor: Actor, input: WebhookInput, a
   const authentication = authenticationOf(input.authentication, null, problems);
   check(values, allowPrivate, problems);
   problems.throwIfAny();
-  return db
-    .insertInto('webhooks')
-    .values({
-      id: ulid(),
-      ...values,
-      subscriptions: [...values.subscriptions],
-      custom_headers: JSON.stringify(values.custom_headers),
-      authentication: authentication ? JSON.stringify(authentication) : null,
-      signing_secret: newSecret(),
-      created_by: actor.user.id,
-      updated_by: actor.user.id,
-      updated_at: new Date(),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return db.transaction().execute(async (tx) => {
+    const webhook = await tx
+      .insertInto('webhooks')
+      .values({
+        id: ulid(),
+        ...values,
+        subscriptions: [...values.subscriptions],
+        custom_headers: JSON.stringify(values.custom_headers),
+        authentication: authentication ? JSON.stringify(authentication) : null,
+        signing_secret: newSecret(),
+        created_by: actor.user.id,
+        updated_by: actor.user.id,
+        updated_at: new Date(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAdminAction(tx, { action: 'create', sourceType: 'webhook', sourceLabel: `${webhook.name} (${webhook.id})`, change: 'Webhook created', after: webhookSummary(webhook) });
+    return webhook;
+  });
 }
+
+/** What the audit log keeps of a webhook (never its credentials or signing secret). */
+const webhookSummary = (w: Webhook) => ({ name: w.name, status: w.status, endpoint: w.endpoint, http_method: w.http_method, subscriptions: w.subscriptions });
 
 /** PUT replaces the webhook's settings (a missing optional key takes its default); PATCH changes only the keys given. */
 export async function updateWebhook(db: Db, actor: Actor, id: string, patch: WebhookPatch, mode: 'put' | 'patch', allowPrivate: boolean): Promise<Webhook> {
@@ -100,12 +108,16 @@ export async function updateWebhook(db: Db, actor: Actor, id: string, patch: Web
   const authentication = authenticationOf(mode === 'put' && patch.authentication === undefined ? null : patch.authentication, current.authentication, problems);
   check(next, allowPrivate, problems);
   problems.throwIfAny();
-  return db
-    .updateTable('webhooks')
-    .set({ ...next, custom_headers: JSON.stringify(next.custom_headers), authentication: authentication ? JSON.stringify(authentication) : null, updated_by: actor.user.id, updated_at: new Date() })
-    .where('id', '=', current.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return db.transaction().execute(async (tx) => {
+    const updated = await tx
+      .updateTable('webhooks')
+      .set({ ...next, custom_headers: JSON.stringify(next.custom_headers), authentication: authentication ? JSON.stringify(authentication) : null, updated_by: actor.user.id, updated_at: new Date() })
+      .where('id', '=', current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAdminAction(tx, { action: 'update', sourceType: 'webhook', sourceLabel: `${updated.name} (${updated.id})`, ...changeSet(webhookSummary(current), webhookSummary(updated)) });
+    return updated;
+  });
 }
 
 /** Deletes a webhook unless an active trigger still calls it (Zendesk refuses that too). */
@@ -124,12 +136,19 @@ export async function deleteWebhook(db: Db, id: string): Promise<void> {
       webhook: [{ description: `Webhook: is used by active triggers (${users.map((t) => `${t.id} "${t.title}"`).join(', ')}); deactivate or change them first`, error: 'InUse' }],
     });
   }
-  await db.deleteFrom('webhooks').where('id', '=', w.id).execute();
+  await db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('webhooks').where('id', '=', w.id).execute();
+    await recordAdminAction(tx, { action: 'destroy', sourceType: 'webhook', sourceLabel: `${w.name} (${w.id})`, change: 'Webhook deleted', before: webhookSummary(w) });
+  });
 }
 
 export async function resetSigningSecret(db: Db, actor: Actor, id: string): Promise<Webhook> {
   const w = await findWebhook(db, id);
-  return db.updateTable('webhooks').set({ signing_secret: newSecret(), updated_by: actor.user.id, updated_at: new Date() }).where('id', '=', w.id).returningAll().executeTakeFirstOrThrow();
+  return db.transaction().execute(async (tx) => {
+    const updated = await tx.updateTable('webhooks').set({ signing_secret: newSecret(), updated_by: actor.user.id, updated_at: new Date() }).where('id', '=', w.id).returningAll().executeTakeFirstOrThrow();
+    await recordAdminAction(tx, { action: 'secret_reset', sourceType: 'webhook', sourceLabel: `${w.name} (${w.id})`, change: 'Signing secret replaced' });
+    return updated;
+  });
 }
 
 /**

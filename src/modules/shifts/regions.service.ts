@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
 import { invalid, notFound } from '../../platform/errors.js';
+import { recordAdminAction, changeSet } from '../audit-log/audit-log.service.js';
 
 /** What an admin sets on a region; times are minutes after midnight UTC. */
 export interface RegionInput {
@@ -12,6 +13,15 @@ export interface RegionInput {
   /** The region's agents: listed agents join it, agents left out leave it. */
   memberIds?: number[];
 }
+
+/** What the audit log keeps of a region. */
+const regionSummary = (r: { name: string; shift_start: number; shift_end: number; shift_days: number[] }, memberIds?: number[]) => ({
+  name: r.name,
+  shift_start: r.shift_start,
+  shift_end: r.shift_end,
+  shift_days: r.shift_days,
+  ...(memberIds ? { member_ids: [...memberIds].sort((a, b) => a - b) } : {}),
+});
 
 const REGIONS_LOCK = sql`SELECT pg_advisory_xact_lock(hashtext('sundial.regions'))`;
 
@@ -76,6 +86,7 @@ export async function createRegion(ctx: AppContext, input: Required<Omit<RegionI
       .returningAll()
       .executeTakeFirstOrThrow();
     if (input.memberIds) await setMembers(tx, region.id, input.memberIds);
+    await recordAdminAction(tx, { action: 'create', sourceType: 'region', sourceId: region.id, sourceLabel: region.name, change: 'Region created', after: regionSummary(region, input.memberIds) });
     return region;
   });
 }
@@ -94,13 +105,18 @@ export async function updateRegion(ctx: AppContext, id: number, input: RegionInp
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+    const beforeMembers = input.memberIds ? (await membersByRegion(tx, [id])).get(id) ?? [] : undefined;
     if (input.memberIds) await setMembers(tx, id, input.memberIds);
+    await recordAdminAction(tx, { action: 'update', sourceType: 'region', sourceId: id, sourceLabel: region.name, ...changeSet(regionSummary(current, beforeMembers), regionSummary(region, input.memberIds)) });
     return region;
   });
 }
 
 /** Its agents keep working without a region (no routing to them) and its handovers go with it. */
 export async function deleteRegion(ctx: AppContext, id: number): Promise<void> {
-  const res = await ctx.db.deleteFrom('regions').where('id', '=', id).executeTakeFirst();
-  if (!res.numDeletedRows) throw notFound();
+  await ctx.db.transaction().execute(async (tx) => {
+    const gone = await tx.deleteFrom('regions').where('id', '=', id).returningAll().executeTakeFirst();
+    if (!gone) throw notFound();
+    await recordAdminAction(tx, { action: 'destroy', sourceType: 'region', sourceId: id, sourceLabel: gone.name, change: 'Region deleted', before: regionSummary(gone) });
+  });
 }

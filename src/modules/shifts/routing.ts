@@ -7,6 +7,7 @@ import { assignTicketByRule } from '../tickets/assign-by-rule.js';
 import { ticketWriteHooks, type TicketWrite } from '../tickets/write-hooks.js';
 import { listRegions } from './regions.service.js';
 import { regionsOnShift } from './shift-times.js';
+import { recordAdminAction, changeSet } from '../audit-log/audit-log.service.js';
 
 /**
  * Follow-the-sun routing (spec §10): new technical tickets wait in `routing_queue` until an on-shift
@@ -41,8 +42,10 @@ export async function getRoutingSettings(db: Executor): Promise<RoutingSettings>
 export async function saveRoutingSettings(ctx: AppContext, changes: Partial<RoutingSettings>): Promise<RoutingSettings> {
   return ctx.db.transaction().execute(async (tx) => {
     await ROUTING_LOCK.execute(tx);
-    const next = { ...(await getRoutingSettings(tx)), ...changes };
+    const before = await getRoutingSettings(tx);
+    const next = { ...before, ...changes };
     const value = JSON.stringify(next);
+    await recordAdminAction(tx, { action: 'update', sourceType: 'routing_settings', sourceLabel: 'Routing', ...changeSet({ ...before }, { ...next }) });
     await tx
       .insertInto('settings')
       .values({ key: 'routing', value })

@@ -4,6 +4,7 @@ import type { Executor } from '../../platform/db.js';
 import type { Plan, Priority, SlaPoliciesTable, SlaPolicyMetricsTable } from '../../platform/db-types.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { businessHours, PREMIER_WEEKEND, type Calendar } from './calendar.js';
+import { recordAdminAction, changeSet } from '../audit-log/audit-log.service.js';
 
 export type SlaPolicy = Selectable<SlaPoliciesTable> & { metrics: Selectable<SlaPolicyMetricsTable>[] };
 export type PolicyMetricInput = Pick<Selectable<SlaPolicyMetricsTable>, 'priority' | 'metric' | 'target_minutes' | 'business_hours'> & { internal?: boolean };
@@ -50,6 +51,7 @@ export async function createPolicy(ctx: AppContext, input: { title: string; desc
       .returning('id')
       .executeTakeFirstOrThrow();
     await replaceMetrics(tx, row.id, input.metrics);
+    await recordAdminAction(tx, { action: 'create', sourceType: 'sla_policy', sourceId: row.id, sourceLabel: input.title, change: `SLA policy created for the ${input.plan} plan`, after: policySummary(await getPolicy(tx, row.id)) });
     return row.id;
   });
   return getPolicy(ctx.db, id);
@@ -59,11 +61,21 @@ export async function updatePolicy(ctx: AppContext, id: number, input: { title?:
   await ctx.db.transaction().execute(async (tx) => {
     const row = await tx.selectFrom('sla_policies').select('id').where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) throw notFound();
+    const before = policySummary(await getPolicy(tx, id));
     await tx.updateTable('sla_policies').set({ title: input.title, description: input.description, updated_at: new Date() }).where('id', '=', id).execute();
     if (input.metrics) await replaceMetrics(tx, id, input.metrics);
+    const after = policySummary(await getPolicy(tx, id));
+    await recordAdminAction(tx, { action: 'update', sourceType: 'sla_policy', sourceId: id, sourceLabel: after.title, ...changeSet(before, after) });
   });
   return getPolicy(ctx.db, id);
 }
+
+/** What the audit log keeps of a policy: its title, plan and targets as `priority metric: minutes`. */
+const policySummary = (p: SlaPolicy) => ({
+  title: p.title,
+  plan: p.plan,
+  targets: p.metrics.map((m) => `${m.priority} ${m.metric}: ${m.target_minutes}${m.business_hours ? ' business' : ''}`).sort(),
+});
 
 /** The targets that apply to a ticket of this plan and priority (none for free plans or no priority). */
 export async function targetsFor(db: Executor, plan: Plan, priority: Priority | null) {

@@ -1,3 +1,4 @@
+import { recordAdminAction, changeSet } from '../audit-log/audit-log.service.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
@@ -33,8 +34,12 @@ export function registerScheduleRoutes(app: FastifyInstance, ctx: AppContext) {
     requireAdmin(req);
     const id = parseId((req.params as { id: string }).id);
     const { schedule } = parseBody(scheduleBody, req.body, 'schedule');
-    const res = await ctx.db.updateTable('business_schedules').set({ name: schedule.name, time_zone: schedule.time_zone, updated_at: new Date() }).where('id', '=', id).executeTakeFirst();
-    if (!res.numUpdatedRows) throw notFound();
+    await ctx.db.transaction().execute(async (tx) => {
+      const before = await tx.selectFrom('business_schedules').select(['name', 'time_zone']).where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!before) throw notFound();
+      await tx.updateTable('business_schedules').set({ name: schedule.name, time_zone: schedule.time_zone, updated_at: new Date() }).where('id', '=', id).execute();
+      await recordAdminAction(tx, { action: 'update', sourceType: 'business_schedule', sourceId: id, sourceLabel: schedule.name ?? before.name, ...changeSet(before, { name: schedule.name ?? before.name, time_zone: schedule.time_zone ?? before.time_zone }) });
+    });
     return { schedule: await present(baseUrl(req), id) };
   });
   app.get('/api/v2/business_hours/schedules/:id/holidays', async (req) => {
@@ -49,14 +54,21 @@ export function registerScheduleRoutes(app: FastifyInstance, ctx: AppContext) {
     const id = parseId((req.params as { id: string }).id);
     await present(baseUrl(req), id);
     const { holiday } = parseBody(holidayBody, req.body, 'holiday');
-    const row = await ctx.db.insertInto('business_holidays').values({ schedule_id: id, ...holiday }).returningAll().executeTakeFirstOrThrow();
+    const row = await ctx.db.transaction().execute(async (tx) => {
+      const added = await tx.insertInto('business_holidays').values({ schedule_id: id, ...holiday }).returningAll().executeTakeFirstOrThrow();
+      await recordAdminAction(tx, { action: 'holiday_add', sourceType: 'business_schedule', sourceId: id, sourceLabel: added.name, change: `Holiday ${added.name} added (${added.start_date} to ${added.end_date})`, after: presentHoliday(added) });
+      return added;
+    });
     return created(reply, resourceUrl(baseUrl(req), `business_hours/schedules/${id}/holidays/${row.id}`), { holiday: presentHoliday(row) });
   });
   app.delete('/api/v2/business_hours/schedules/:id/holidays/:holidayId', async (req, reply) => {
     requireAdmin(req);
     const params = req.params as { id: string; holidayId: string };
-    const res = await ctx.db.deleteFrom('business_holidays').where('id', '=', parseId(params.holidayId)).where('schedule_id', '=', parseId(params.id)).executeTakeFirst();
-    if (!res.numDeletedRows) throw notFound();
+    await ctx.db.transaction().execute(async (tx) => {
+      const gone = await tx.deleteFrom('business_holidays').where('id', '=', parseId(params.holidayId)).where('schedule_id', '=', parseId(params.id)).returningAll().executeTakeFirst();
+      if (!gone) throw notFound();
+      await recordAdminAction(tx, { action: 'holiday_remove', sourceType: 'business_schedule', sourceId: gone.schedule_id, sourceLabel: gone.name, change: `Holiday ${gone.name} removed (${gone.start_date} to ${gone.end_date})`, before: presentHoliday(gone) });
+    });
     return reply.code(204).send();
   });
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { baseUrl, created, parseBody, parseId, parseIdList, resourceUrl } from '../../platform/http.js';
 import { requireAdmin } from '../../permissions/guards.js';
+import { canSeeField } from '../../permissions/fields.js';
 import { isAgent } from '../accounts/actor.js';
 import { formFieldIds, listFields, listForms, type FieldOption } from './forms.repository.js';
 import { presentField, presentForm } from './tickets.presenter.js';
@@ -55,21 +56,21 @@ export function registerFormRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.get('/api/v2/ticket_fields', async (req) => {
-    const agent = isAgent(req.actor);
-    const fields = (await listFields(ctx.db)).filter((f) => agent || (f.active && f.visible_in_portal));
+    const fields = (await listFields(ctx.db)).filter((f) => canSeeField(req.actor, f));
     return { ticket_fields: fields.map((f) => presentField(baseUrl(req), f)), next_page: null, previous_page: null, count: fields.length };
   });
 
   app.get('/api/v2/ticket_fields/:id', async (req) => {
     const id = parseId((req.params as { id: string }).id);
     const [field] = await listFields(ctx.db, [id]);
-    if (!field || (!isAgent(req.actor) && !(field.active && field.visible_in_portal))) throw notFound();
+    if (!field || !canSeeField(req.actor, field)) throw notFound();
     return { ticket_field: presentField(baseUrl(req), field) };
   });
 
   app.get('/api/v2/ticket_fields/:id/options', async (req) => {
     const [field] = await listFields(ctx.db, [parseId((req.params as { id: string }).id)]);
-    if (!field) throw notFound();
+    // The options of an agent-only field are as hidden as the field itself.
+    if (!field || !canSeeField(req.actor, field)) throw notFound();
     return { custom_field_options: presentField(baseUrl(req), field).custom_field_options ?? [], next_page: null, previous_page: null, count: field.options.length };
   });
 

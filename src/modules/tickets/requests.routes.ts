@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
@@ -8,7 +8,7 @@ import { applySlice, pageEnvelope, readPageRequest, sliceOf } from '../../platfo
 import { emailField, idField } from '../../platform/validation.js';
 import { requireActor } from '../../permissions/guards.js';
 import { canSeeComment, canSeeTicket, visibleTickets, type TicketScope } from '../../permissions/tickets.js';
-import type { Actor } from '../accounts/actor.js';
+import { isAgent, type Actor } from '../accounts/actor.js';
 import type { Database, Status, Ticket } from '../../platform/db-types.js';
 import { createTicket } from './create-ticket.service.js';
 import { commentSchema, customFieldsSchema, priority, subjectField, toCcChanges, toComment } from './ticket.schema.js';
@@ -61,12 +61,25 @@ function statusFilter(raw: unknown): Status[] | null {
  * Words of a customer's search, all required, against subject and description (`#123` or `123` also
  * finds request 123). Uses the stored search vectors (ticket_search) and their GIN index.
  */
-function matchesText(text: string) {
+function matchesText(text: string, actor: Actor) {
   const words = text.trim().slice(0, 200);
   const id = /^#?(\d{1,15})$/.exec(words)?.[1];
   return (eb: ExpressionBuilder<Database, 'tickets'>) => {
     if (!words) return eb.val(true);
-    const fts = eb('tickets.id', 'in', sql<number>`(SELECT ticket_id FROM ticket_search WHERE vector @@ plainto_tsquery('simple', ${words}))`);
+    const query = sql`plainto_tsquery('simple', ${words})`;
+    // The stored document (every comment, internal notes too) only narrows the candidates through its
+    // index, and every branch keeps that narrowing so the index drives the query; the subject and
+    // description decide, so no comment's words can make a request match.
+    const candidates = eb('tickets.id', 'in', sql<number>`(SELECT ticket_id FROM ticket_search WHERE vector @@ ${query})`);
+    const inText = sql<SqlBool>`to_tsvector('simple', tickets.subject || ' ' || tickets.description) @@ ${query}`;
+    let decides: Expression<SqlBool> = inText;
+    if (!isAgent(actor)) {
+      // The description is the first comment. When that comment is internal (an agent opened the
+      // ticket with a note), only the subject may match, or the search would reveal the note.
+      const privateStart = sql<SqlBool>`NOT COALESCE((SELECT c.public FROM ticket_comments c WHERE c.ticket_id = tickets.id ORDER BY c.id LIMIT 1), true)`;
+      decides = eb.or([sql<SqlBool>`to_tsvector('simple', tickets.subject) @@ ${query}`, eb.and([inText, eb.not(privateStart)])]);
+    }
+    const fts = eb.and([candidates, decides]);
     return id ? eb.or([fts, eb('tickets.id', '=', Number(id))]) : fts;
   };
 }
@@ -91,7 +104,7 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     if (requesterId !== null && actor.user.role === 'end-user' && requesterId !== actor.user.id) throw notFound();
     const page = readPageRequest(req);
     let query = ctx.db.selectFrom('tickets').selectAll().where(visibleTickets(actor, scope));
-    if (search) query = query.where(matchesText(String(q.query ?? '')));
+    if (search) query = query.where(matchesText(String(q.query ?? ''), actor));
     if (byOrganization) query = query.where('organization_id', '=', parseId((req.params as { id: string }).id));
     if (requesterId !== null) query = query.where('requester_id', '=', requesterId);
     if (only?.statuses) query = query.where('status', 'in', only.statuses);

@@ -5,7 +5,8 @@ import { isAgent } from '../accounts/actor.js';
 import { presentGroup } from '../accounts/groups.presenter.js';
 import { presentOrganization } from '../accounts/organizations.presenter.js';
 import { presentUser, presentUserPublic } from '../accounts/users.presenter.js';
-import { canCommentOnTicket, canSeeTicket } from '../../permissions/tickets.js';
+import { canCommentOnTicket, canSeeComment, canSeeTicket } from '../../permissions/tickets.js';
+import { canSeeFieldValue } from '../../permissions/fields.js';
 import { canTransition } from './status-machine.js';
 import { presentRequest, presentTicket, type TicketExtras } from './tickets.presenter.js';
 import { collaboratorIds, followupIds } from './tickets.repository.js';
@@ -23,14 +24,29 @@ export async function presentTickets(db: Executor, base: string, tickets: Ticket
   return (t: Ticket) => presentTicket(base, t, extras.get(t.id)!);
 }
 
+/** Whether each ticket's first comment (its description) is public. */
+async function firstCommentPublic(db: Executor, ids: number[]): Promise<Map<number, boolean>> {
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('ticket_comments').select(['ticket_id', 'public']).distinctOn('ticket_id').where('ticket_id', 'in', ids).orderBy('ticket_id').orderBy('id').execute();
+  return new Map(rows.map((r) => [r.ticket_id, r.public]));
+}
+
 /** Requests as their viewer sees them, with what the viewer may do. */
 export async function presentRequests(db: Executor, base: string, actor: Actor, tickets: Ticket[]) {
-  const extras = await ticketExtras(db, tickets);
+  const ids = tickets.map((t) => t.id);
+  const [extras, fields, firstPublic] = await Promise.all([
+    ticketExtras(db, tickets),
+    db.selectFrom('ticket_fields').select(['id', 'visible_in_portal']).execute(),
+    firstCommentPublic(db, ids),
+  ]);
+  const hiddenFieldIds = new Set(fields.filter((f) => !canSeeFieldValue(actor, f)).map((f) => f.id));
   return (t: Ticket) => {
     const x = extras.get(t.id)!;
     const rel = { isCollaborator: x.collaboratorIds.includes(actor.user.id) };
     return presentRequest(base, t, {
       ...x,
+      hiddenFieldIds,
+      descriptionVisible: canSeeComment(actor, { public: firstPublic.get(t.id) ?? true }),
       // The rating is the requester's feedback: CCs and colleagues do not see it.
       satisfaction: t.requester_id === actor.user.id || isAgent(actor) ? x.satisfaction : null,
       canComment: canSeeTicket(actor, t, rel) && canCommentOnTicket(actor, t, rel),

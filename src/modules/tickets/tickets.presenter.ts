@@ -74,8 +74,13 @@ export function presentTicket(base: string, t: Ticket, x: TicketExtras) {
 }
 
 /** Zendesk's request object: what the requester sees (no internal status, tags or agent-only data). */
-export function presentRequest(base: string, t: Ticket, x: TicketExtras & { canBeSolvedByMe: boolean; canComment: boolean }) {
-  const fields = customFieldList(t);
+export function presentRequest(
+  base: string,
+  t: Ticket,
+  x: TicketExtras & { canBeSolvedByMe: boolean; canComment: boolean; hiddenFieldIds?: ReadonlySet<number>; descriptionVisible?: boolean },
+) {
+  // Agent-only fields' values and a private first comment (the description) stay with the agents.
+  const fields = customFieldList(t).filter((f) => !x.hiddenFieldIds?.has(f.id));
   return {
     url: resourceUrl(base, `requests/${t.id}`),
     id: t.id,
@@ -83,7 +88,7 @@ export function presentRequest(base: string, t: Ticket, x: TicketExtras & { canB
     priority: t.priority,
     type: t.type,
     subject: t.subject,
-    description: t.description,
+    description: x.descriptionVisible === false ? '' : t.description,
     organization_id: t.organization_id,
     via: via(t.via_channel, t.via_followup_source_id),
     custom_fields: fields,

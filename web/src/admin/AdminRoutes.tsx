@@ -13,6 +13,8 @@ import { PagingTargetsPage } from './paging/PagingTargetsPage';
 import { RegionsPage } from './regions/RegionsPage';
 import { SlaPage } from './sla/SlaPage';
 import { UsersPage } from './users/UsersPage';
+import { AuditLogPage } from './audit-log/AuditLogPage';
+import { SecurityPage } from './security/SecurityPage';
 
 /** /admin/*: signed-out visitors get the sign-in form, non-administrators a clear refusal. */
 export function AdminRoutes() {
@@ -35,6 +37,8 @@ export function AdminRoutes() {
         <Route path="paging" element={<PagingTargetsPage />} />
         <Route path="on-call" element={<OnCallSchedulesPage />} />
         <Route path="regions" element={<RegionsPage />} />
+        <Route path="security" element={<SecurityPage />} />
+        <Route path="audit-log" element={<AuditLogPage />} />
         <Route path="*" element={<Navigate to="users" replace />} />
       </Routes>
     </AdminShell>

@@ -13,6 +13,8 @@ const SECTIONS = [
   { to: '/admin/paging', label: 'Paging', hint: 'Where Premier pages go' },
   { to: '/admin/on-call', label: 'On-call schedules', hint: 'Rotations and overrides' },
   { to: '/admin/regions', label: 'Regions & routing', hint: 'Follow-the-sun shifts' },
+  { to: '/admin/security', label: 'Security', hint: 'Two-factor authentication' },
+  { to: '/admin/audit-log', label: 'Audit log', hint: 'Who changed what, and when' },
 ];
 
 export function AdminShell({ user, children }: { user: SessionUser; children: ReactNode }) {

@@ -8,10 +8,12 @@ import { HandoversPage } from './handovers/HandoversPage';
 import { AgentShell } from './layout/AgentShell';
 import { AgentSignIn, NotAnAgent } from './layout/AgentSignIn';
 import { CurrentAgentProvider } from './layout/CurrentAgent';
+import { HelpAuthorRoutes } from '../help/author/HelpAuthorRoutes';
 import { OnCallPage } from './oncall/OnCallPage';
 import { LazyReportsPage } from './reports/LazyReportsPage';
 import { TicketPage } from './ticket/TicketPage';
 import { ViewPage } from './views/ViewPage';
+import { AccountSecurityPage } from '../auth/AccountSecurityPage';
 
 /** /agent opens the first view, as the sidebar lists them. */
 function FirstView() {
@@ -41,6 +43,8 @@ export function AgentRoutes() {
           <Route path="handovers" element={<HandoversPage />} />
           <Route path="handovers/:id" element={<HandoverDetail />} />
           <Route path="reports" element={<LazyReportsPage />} />
+          <Route path="account" element={<AccountSecurityPage />} />
+          <Route path="help/*" element={<HelpAuthorRoutes />} />
           <Route path="*" element={<EmptyState title="Page not found">Pick a view on the left.</EmptyState>} />
         </Routes>
       </AgentShell>

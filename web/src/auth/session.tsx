@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, get, post, setCsrfToken } from '../api/client';
+import { completeSecondStep, isChallenge, type LoginAnswer } from './two-factor';
 
 export interface SessionUser {
   id: number;
@@ -34,7 +35,9 @@ export function useSession() {
 export function useSignIn() {
   const qc = useQueryClient();
   return async (email: string, password: string) => {
-    const s = await post<{ user: SessionUser; csrf_token: string }>('/api/portal/login', { email, password });
+    const answer = await post<LoginAnswer>('/api/portal/login', { email, password });
+    // Two-factor accounts (and staff when an admin requires it) finish in the second-step dialog.
+    const s = isChallenge(answer) ? await completeSecondStep(answer) : answer;
     setCsrfToken(s.csrf_token);
     qc.setQueryData(['session'], s.user);
     return s.user;
@@ -46,8 +49,10 @@ export function useSignOut() {
   return async () => {
     await post('/api/portal/logout').catch(() => undefined);
     setCsrfToken(null);
-    qc.clear();
+    // Set the session to null on the query the pages observe (clearing the cache first would leave
+    // them watching a removed query, still showing the signed-in page), then drop everything else.
     qc.setQueryData(['session'], null);
+    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
   };
 }
 

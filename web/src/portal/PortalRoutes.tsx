@@ -5,6 +5,7 @@ import { ForgotPasswordPage } from './account/ForgotPasswordPage';
 import { LoginPage } from './account/LoginPage';
 import { ResetPasswordPage } from './account/ResetPasswordPage';
 import { SignUpPage } from './account/SignUpPage';
+import { helpPortalRoutes } from '../help/portal/HelpPortalRoutes';
 import { HomePage } from './HomePage';
 import { PortalLayout } from './layout/PortalLayout';
 import { RequireSignIn } from './layout/RequireSignIn';
@@ -22,6 +23,7 @@ export function PortalRoutes() {
         <Route path="login" element={<LoginPage />} />
         <Route path="forgot-password" element={<ForgotPasswordPage />} />
         <Route path="reset-password" element={<ResetPasswordPage />} />
+        {helpPortalRoutes}
         <Route element={<RequireSignIn />}>
           <Route path="account/password" element={<ChangePasswordPage />} />
           <Route path="requests" element={<RequestsPage />} />

@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useSignOut } from '../../auth/session';
+import { HelpCenterNavLink } from '../../help/author/HelpCenterNavLink';
 import { EscalationsNavLink } from '../escalation/EscalationsNavLink';
 import { AwayMenuItems } from '../oncall/AwayToggle';
 import { PagerMenu } from '../oncall/PagerMenu';
@@ -49,6 +50,9 @@ export function AgentShell({ children }: { children: ReactNode }) {
               <Menu.Dropdown>
                 <Menu.Label>{me.email}</Menu.Label>
                 <AwayMenuItems />
+                <Menu.Item component={Link} to="/agent/account">
+                  Account security
+                </Menu.Item>
                 <Menu.Item onClick={() => void signOut()}>Sign out</Menu.Item>
               </Menu.Dropdown>
             </Menu>
@@ -60,6 +64,7 @@ export function AgentShell({ children }: { children: ReactNode }) {
         <EscalationsNavLink />
         <ShiftsNavLinks />
         <ReportsNavLink />
+        <HelpCenterNavLink />
       </AppShell.Navbar>
       <AppShell.Main bg="gray.0">{children}</AppShell.Main>
       <ShortcutsHelp opened={helpOpen} onClose={help.close} />

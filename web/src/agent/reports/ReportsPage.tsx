@@ -5,6 +5,7 @@ import { useBacklog, useCsatReport, useOnHold, useSlaAchievement, useSummaryRepo
 import { BacklogTable, OnHoldTable } from './BacklogTables';
 import { BreakdownTable } from './BreakdownTable';
 import { CsatComments, TicketScoreTable } from './CsatTables';
+import { DeflectionSection } from './DeflectionSection';
 import { DrillProvider } from './DrillDown';
 import { ReportFilters } from './ReportFilters';
 import { lastDays, scopeParams, type ReportScope } from './reportScope';
@@ -124,6 +125,7 @@ function Overview({ scope, params, update }: { scope: ReportScope; params: Repor
       <ReportSection title={`By ${unit}`} query={trend} csv={{ endpoint: 'summary', params: trendParams }}>
         {(report) => <BreakdownTable report={report} base={params} dimension={unit === 'week' ? 'Week' : 'Day'} />}
       </ReportSection>
+      <DeflectionSection params={params} />
     </Stack>
   );
 }

@@ -1,6 +1,7 @@
 import { ActionIcon, Button, CloseButton, FileButton, Group, Menu, Paper, Progress, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
 import type { RefObject } from 'react';
 import { uploadFile } from '../../api/client';
+import { ArticleLinkPicker } from '../../help/author/ArticleLinkPicker';
 import type { Abilities, TicketStatus } from '../api/types';
 import { STATUS_LABEL } from '../format';
 import type { ComposerMode, TicketDraft } from './useTicketDraft';
@@ -44,6 +45,13 @@ export function Composer({ draft, abilities, submitStatus, statuses, hasChanges,
     }
   };
 
+  // A help-center link goes where the cursor was, on a line of its own.
+  const insertLink = (text: string) => {
+    const at = textareaRef.current?.selectionStart ?? draft.body.length;
+    const before = draft.body.slice(0, at);
+    draft.setBody(`${before}${before && !before.endsWith('\n') ? '\n' : ''}${text}\n${draft.body.slice(at)}`);
+  };
+
   if (!modes.length) return null;
   return (
     <Paper p="sm" withBorder style={{ background: look.bg, borderColor: look.border, borderWidth: 2 }} role="region" aria-label="Composer">
@@ -80,13 +88,16 @@ export function Composer({ draft, abilities, submitStatus, statuses, hasChanges,
           </Group>
         ))}
         <Group justify="space-between">
-          <FileButton onChange={attach} multiple>
-            {(props) => (
-              <Button {...props} variant="subtle" size="xs">
-                Attach files
-              </Button>
-            )}
-          </FileButton>
+          <Group gap={0}>
+            <FileButton onChange={attach} multiple>
+              {(props) => (
+                <Button {...props} variant="subtle" size="xs">
+                  Attach files
+                </Button>
+              )}
+            </FileButton>
+            <ArticleLinkPicker onInsert={insertLink} />
+          </Group>
           <Group gap={0} wrap="nowrap">
             <Button onClick={() => onSubmit(submitStatus)} loading={submitting} disabled={!hasChanges || uploading} style={{ borderTopRightRadius: 0, borderBottomRightRadius: 0 }}>
               Submit as {STATUS_LABEL[submitStatus]}

@@ -29,6 +29,7 @@ export function PortalLayout() {
             {user ? (
               <>
                 <Group gap="md" visibleFrom="sm" wrap="nowrap">
+                  <Anchor component={Link} to="/help">Help center</Anchor>
                   <Anchor component={Link} to="/requests/new">Submit a request</Anchor>
                   <Anchor component={Link} to="/requests">My requests</Anchor>
                   {isStaff(user) && <Anchor component={Link} to="/agent">Agent workspace</Anchor>}
@@ -51,6 +52,7 @@ export function PortalLayout() {
                   </Menu.Target>
                   <Menu.Dropdown>
                     <Menu.Label>{user.name}</Menu.Label>
+                    <Menu.Item component={Link} to="/help">Help center</Menu.Item>
                     <Menu.Item component={Link} to="/requests/new">Submit a request</Menu.Item>
                     <Menu.Item component={Link} to="/requests">My requests</Menu.Item>
                     {isStaff(user) && <Menu.Item component={Link} to="/agent">Agent workspace</Menu.Item>}
@@ -61,6 +63,7 @@ export function PortalLayout() {
               </>
             ) : (
               <Group gap="xs" wrap="nowrap">
+                <Button component={Link} to="/help" variant="subtle" size="sm">Help center</Button>
                 <Button component={Link} to="/login" variant="subtle" size="sm">Sign in</Button>
                 <Button component={Link} to="/signup" size="sm">Sign up</Button>
               </Group>

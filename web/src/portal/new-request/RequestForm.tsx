@@ -10,6 +10,8 @@ import { CcInput } from './CcInput';
 import { FieldInput } from './FieldInput';
 import { conditionalState, emptyDraft, errorKeyOf, fieldsOf, mapServerErrors, requestBody, validateDraft, type Draft, type FieldValue } from './formModel';
 import { GuidancePanel } from './GuidancePanel';
+import { DeflectedNotice, DeflectionPanel } from '../../help/portal/DeflectionPanel';
+import type { Suggestion } from '../../help/api';
 
 const valueIn = (draft: Draft, f: TicketField): FieldValue | null =>
   f.type === 'subject' ? draft.subject : f.type === 'description' ? draft.description : f.type === 'priority' ? draft.priority : (draft.custom[f.id] ?? null);
@@ -24,6 +26,7 @@ export function RequestForm({ form, fields }: { form: TicketForm; fields: Map<nu
   const [failure, setFailure] = useState<unknown>(null);
   const [submitting, setSubmitting] = useState(false);
   const [focusTick, setFocusTick] = useState(0);
+  const [deflectedBy, setDeflectedBy] = useState<Suggestion | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
 
   const all = useMemo(() => fieldsOf(form, fields), [form, fields]);
@@ -73,6 +76,8 @@ export function RequestForm({ form, fields }: { form: TicketForm; fields: Map<nu
     }
   };
 
+  if (deflectedBy) return <DeflectedNotice article={deflectedBy} />;
+
   const urgentWithoutFiles = technical && (draft.priority === 'urgent' || draft.priority === 'high') && uploads.tokens.length === 0;
   const problemCount = Object.keys(errors).length;
 
@@ -117,11 +122,12 @@ export function RequestForm({ form, fields }: { form: TicketForm; fields: Map<nu
           </Stack>
         </form>
       </Grid.Col>
-      {technical && (
-        <Grid.Col span={{ base: 12, md: 4 }} order={{ base: 1, md: 2 }}>
-          <GuidancePanel />
-        </Grid.Col>
-      )}
+      <Grid.Col span={{ base: 12, md: 4 }} order={{ base: 1, md: 2 }}>
+        <Stack gap="md">
+          <DeflectionPanel subject={draft.subject} description={draft.description} formId={form.id} onAnswered={setDeflectedBy} />
+          {technical && <GuidancePanel />}
+        </Stack>
+      </Grid.Col>
     </Grid>
   );
 }

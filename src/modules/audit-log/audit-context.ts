@@ -1,0 +1,46 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/** Who performs an administrative action and from where. */
+export interface AuditSource {
+  actorId: number | null;
+  actorLabel: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * The request (or command) a use case runs for. Held in AsyncLocalStorage so that services record
+ * admin actions inside their own transaction without every service signature carrying the request:
+ * who and from where belong to the request, not to the use case.
+ */
+const store = new AsyncLocalStorage<{ req?: FastifyRequest; source?: AuditSource }>();
+
+/** Every request runs its hooks and handler inside a context that points at the request. */
+export function registerAuditContext(app: FastifyInstance): void {
+  // Callback style on purpose: the rest of the chain runs synchronously inside `run`, so the
+  // handler (and everything it awaits) sees the store.
+  app.addHook('onRequest', (req, _reply, done) => store.run({ req }, done));
+}
+
+/** Runs work outside HTTP (the command line) as a named source. */
+export function runAsAuditSource<T>(source: AuditSource, fn: () => Promise<T>): Promise<T> {
+  return store.run({ source }, fn);
+}
+
+/** The current source, read when the action is recorded (the actor is known only after authentication). */
+export function currentAuditSource(): AuditSource {
+  const ctx = store.getStore();
+  if (ctx?.source) return ctx.source;
+  const req = ctx?.req;
+  if (!req) return { actorId: null, actorLabel: 'system', ip: null, userAgent: null };
+  const actor = req.actor;
+  // With X-On-Behalf-Of the acting user is the impersonating admin's grant; record the real user.
+  const ua = req.headers['user-agent'];
+  return {
+    actorId: actor?.user.id ?? null,
+    actorLabel: actor?.user.email ?? 'anonymous',
+    ip: req.ip ?? null,
+    userAgent: typeof ua === 'string' ? ua.slice(0, 500) : null,
+  };
+}

@@ -1,0 +1,13 @@
+import { Route, Routes } from 'react-router';
+import { ArticleEditorPage } from './ArticleEditor';
+import { ArticlesPage } from './ArticlesPage';
+
+/** `/agent/help/*`: writing the help center. */
+export function HelpAuthorRoutes() {
+  return (
+    <Routes>
+      <Route index element={<ArticlesPage />} />
+      <Route path="articles/:id" element={<ArticleEditorPage />} />
+    </Routes>
+  );
+}
