@@ -110,7 +110,8 @@ export function pageEnvelope<T extends { id: number }>(
   const afterCursor = last ? encodeCursor(last.id) : null;
   const beforeCursor = first ? encodeCursor(first.id) : null;
   const nextExists = backwards ? items.length > 0 : hasMore;
-  const prevExists = backwards ? hasMore : p.afterId !== undefined && items.length > 0;
+  // As Zendesk: every non-empty page has a before cursor and a prev link (the page before the first is empty).
+  const prevExists = items.length > 0;
   const clear = { 'page[after]': null, 'page[before]': null, page: null };
   return {
     [key]: items.map(present),
