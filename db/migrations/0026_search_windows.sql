@@ -24,12 +24,21 @@ CREATE FUNCTION search_document(id bigint) RETURNS tsvector LANGUAGE sql STABLE 
   FROM tickets t WHERE t.id = search_document.id
 $$;
 
+-- Deleted tickets have no document: a search reads ticket ids from the index alone, without visiting
+-- the tickets to skip deleted ones.
 CREATE OR REPLACE FUNCTION ticket_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO ticket_search (ticket_id, vector) VALUES (NEW.id, search_document(NEW.id))
-  ON CONFLICT (ticket_id) DO UPDATE SET vector = EXCLUDED.vector;
+  IF NEW.deleted_at IS NOT NULL THEN
+    DELETE FROM ticket_search WHERE ticket_id = NEW.id;
+  ELSE
+    INSERT INTO ticket_search (ticket_id, vector) VALUES (NEW.id, search_document(NEW.id))
+    ON CONFLICT (ticket_id) DO UPDATE SET vector = EXCLUDED.vector;
+  END IF;
   RETURN NULL;
 END $$;
+CREATE TRIGGER ticket_search_delete AFTER UPDATE OF deleted_at ON tickets FOR EACH ROW
+  WHEN ((OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)) EXECUTE FUNCTION ticket_search_sync();
+DELETE FROM ticket_search s USING tickets t WHERE t.id = s.ticket_id AND t.deleted_at IS NOT NULL;
 
 CREATE OR REPLACE FUNCTION comment_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -195,6 +195,13 @@ describe('search over tickets whose ids are far apart', () => {
     }
     expect(exported).toEqual(made);
 
+    // A deleted ticket leaves the index with its document, and search never shows it.
+    expect((await agent.api.delete(`/api/v2/tickets/${made[1]}`)).status).toBe(204);
+    const left = await env.ctx.db.executeQuery<{ n: number }>(sql`SELECT count(*)::int AS n FROM ticket_search WHERE ticket_id = ${made[1]}`.compile(env.ctx.db));
+    expect(left.rows[0].n).toBe(0);
+    expect((await search(word)).results.map((r: { id: number }) => r.id).sort((a: number, b: number) => a - b)).toEqual([made[0], made[2], made[3]]);
+    expect((await search(`${word} -Other`)).results.map((r: { id: number }) => r.id).sort((a: number, b: number) => a - b)).toEqual([made[0], made[3]]);
+
     // Editing a comment (a redaction, say) rebuilds its ticket's document: the old words are gone.
     await env.ctx.db.updateTable('ticket_comments').set({ body: 'redacted' }).where('ticket_id', '=', made[2]).where('body', 'like', `note with%`).execute();
     expect((await search(word)).results.map((r: { id: number }) => r.id)).not.toContain(made[2]);

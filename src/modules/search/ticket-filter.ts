@@ -38,6 +38,25 @@ export function tsQuery(t: TextTerm) {
  */
 export type TextForm = 'index' | 'probe';
 
+/** One tsquery: every positive term, none of the negated ones, inside the window if any. */
+export function documentQuery(terms: TextTerm[], window?: RawBuilder<unknown>) {
+  const parts = [...terms.map((t) => (t.negated ? sql`(!! ${tsQuery(t)})` : tsQuery(t))), ...(window ? [window] : [])];
+  return parts.reduce((a, b) => sql`(${a} && ${b})`);
+}
+
+/**
+ * Ids of tickets whose document matches, read from the index alone (deleted tickets have none), in
+ * id order after `after`. Needs a positive term: the index cannot list what a word is not in.
+ */
+export async function documentIds(db: Executor, terms: TextTerm[], o: { direction: 'asc' | 'desc'; limit: number; after?: number; window?: RawBuilder<unknown> }): Promise<number[]> {
+  const asc = o.direction === 'asc';
+  const after = o.after === undefined ? sql`` : asc ? sql`AND ticket_id > ${o.after}` : sql`AND ticket_id < ${o.after}`;
+  const { rows } = await sql<{ ticket_id: number }>`
+    SELECT ticket_id FROM ticket_search WHERE vector @@ ${documentQuery(terms, o.window)} ${after}
+    ORDER BY ticket_id ${asc ? sql`ASC` : sql`DESC`} LIMIT ${o.limit}`.execute(db);
+  return rows.map((r) => Number(r.ticket_id));
+}
+
 /** Tickets whose document matches every one of `terms` (ANDed inside one tsquery, so inside the index). */
 export function documentMatch(terms: TextTerm[], form: TextForm, window?: RawBuilder<unknown>): Condition {
   const q = [...terms.map(tsQuery), ...(window ? [window] : [])].reduce((a, b) => sql`(${a} && ${b})`);
