@@ -62,6 +62,10 @@ CREATE TRIGGER comment_search_update AFTER UPDATE OF body, ticket_id ON ticket_c
 DROP INDEX ticket_search_idx;
 UPDATE ticket_search SET vector = search_document(ticket_id);
 CREATE INDEX ticket_search_idx ON ticket_search USING gin (vector);
+-- Searches size their first id window from the planner's estimate of how many documents hold a word;
+-- statistics over the 5,000 most common lexemes (not the default 1,000) make that estimate close for
+-- words down to about one ticket in a thousand. ANALYZE samples 150,000 documents for it.
+ALTER TABLE ticket_search ALTER COLUMN vector SET STATISTICS 500;
 
 -- Searches without words sort by creation time by default.
 CREATE INDEX IF NOT EXISTS tickets_created_idx ON tickets (created_at, id);
