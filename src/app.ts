@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import type { AppContext } from './platform/context.js';
 import { AppError, errorTable } from './platform/errors.js';
 import { sameSecret } from './platform/secrets.js';
+import { isDatabaseUnavailable } from './platform/db.js';
 import { authenticate, SESSION_COOKIE } from './modules/accounts/authenticate.js';
 import type { Actor } from './modules/accounts/actor.js';
 import { registerRoutes } from './routes.js';
@@ -43,12 +44,28 @@ export function normalizeUrl(url: string): string {
   return (clean.length > 1 ? clean.replace(/\/$/, '') : clean) + query;
 }
 
-/** PostgreSQL text cannot hold U+0000; refuse it up front rather than fail on insert. */
-function hasNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(hasNul);
-  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || hasNul(v));
-  return false;
+/** Deeper than any body this API takes; deeper ones would only exhaust the stack of code that walks them. */
+const MAX_JSON_DEPTH = 64;
+
+/**
+ * What a parsed body must not contain: U+0000 (PostgreSQL text cannot hold it; refuse it up front
+ * rather than fail on insert) or nesting past MAX_JSON_DEPTH. Iterative, so any depth is safe here.
+ */
+function jsonProblem(root: unknown): string | null {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return 'Text in the request body must not contain NUL (\\u0000) characters';
+    } else if (value && typeof value === 'object') {
+      if (depth >= MAX_JSON_DEPTH) return `The request body is nested more than ${MAX_JSON_DEPTH} levels deep`;
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes('\u0000')) return 'Text in the request body must not contain NUL (\\u0000) characters';
+        stack.push([v, depth + 1]);
+      }
+    }
+  }
+  return null;
 }
 
 export interface AppOptions {
@@ -95,7 +112,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     } catch (e) {
       return done(new AppError('BadRequest', `Malformed JSON in request body: ${(e as Error).message}`), undefined);
     }
-    if (hasNul(parsed)) return done(new AppError('BadRequest', 'Text in the request body must not contain NUL (\\u0000) characters'), undefined);
+    const problem = jsonProblem(parsed);
+    if (problem) return done(new AppError('BadRequest', problem), undefined);
     done(null, parsed);
   });
 
@@ -121,10 +139,21 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
 
   app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    // A request refused before its body was read (an upload over the limit, a full disk) leaves that
+    // connection mid-body: close it after this answer, or the client's next request on it would hang.
+    if (!req.raw.complete) reply.header('Connection', 'close');
     if (err instanceof AppError) {
       if (err.headers) reply.headers(err.headers);
       if (err.code === 'Unauthenticated') return reply.code(401).send({ error: errorTable.Unauthenticated.error });
       return reply.code(err.status).send({ error: errorTable[err.code].error, description: err.description, ...(err.details ? { details: err.details } : {}) });
+    }
+    // PostgreSQL down or restarting: say so at once, with when to retry, rather than a 500 (nothing was applied).
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('Retry-After', '5')
+        .send({ error: errorTable.ServiceUnavailable.error, description: 'The database is unavailable; the request was not applied. Try again in a few seconds.' });
     }
     // Safety net: a constraint the services did not pre-check is still the client's mistake, not ours.
     const pgCode = (err as { code?: string }).code;

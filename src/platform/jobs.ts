@@ -53,6 +53,8 @@ const queues: Record<JobName, PgBoss.Queue> = {
 
 /** The durable queue (pg-boss on Sundial's own database): exactly one node runs each job. */
 export class JobQueue {
+  private stopping = false;
+
   private constructor(
     private readonly boss: PgBoss,
     private readonly pollSeconds: number,
@@ -76,21 +78,41 @@ export class JobQueue {
 
   /**
    * Runs `handler` for each job, fetched in batches so a burst drains without waiting a poll per job.
-   * pg-boss retries a batch as a whole when any job in it fails; handlers are idempotent, so the jobs
-   * that already succeeded simply find nothing left to do.
+   * A job that throws is failed on its own (retried with its queue's backoff, then `failed` with its
+   * reason), so the jobs of the batch that succeeded complete and a poison job cannot make them fail too.
+   * Outcomes are recorded here, awaited: pg-boss's own follow-up complete()/fail() calls are not awaited,
+   * and one that meets a database outage would be an unhandled rejection that ends the process.
    */
   async work<N extends JobName>(name: N, handler: JobHandler<N>): Promise<void> {
     await this.boss.work<JobPayloads[N]>(name, { pollingIntervalSeconds: this.pollSeconds, batchSize: 10 }, async (jobs) => {
-      const failures: unknown[] = [];
+      const done: string[] = [];
       for (const job of jobs) {
         try {
           await handler(job.data);
+          done.push(job.id);
         } catch (e) {
-          failures.push(e);
+          await this.untilRecorded(() => this.boss.fail(name, job.id, errorOutput(e)));
         }
       }
-      if (failures.length) throw failures.length === 1 ? failures[0] : new AggregateError(failures, `${failures.length} of ${jobs.length} ${name} jobs failed`);
+      if (done.length) await this.untilRecorded(() => this.boss.complete(name, done));
+      // Never throws: pg-boss then completes the jobs still active, which are none.
     });
+  }
+
+  /**
+   * Records a job outcome, waiting out a database outage (1 s doubling to 10 s). When the node stops
+   * first, the job stays active until it expires and runs again; handlers are idempotent.
+   */
+  private async untilRecorded(record: () => Promise<unknown>): Promise<void> {
+    for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
+      try {
+        await record();
+        return;
+      } catch {
+        if (this.stopping) return;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 
   async schedule(name: JobName, cron: string): Promise<void> {
@@ -98,6 +120,14 @@ export class JobQueue {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
   }
+}
+
+/** What pg-boss stores as a failed job's output: the message (and an AggregateError's parts) the admin view shows. */
+function errorOutput(e: unknown): object {
+  if (e instanceof AggregateError) return { name: e.name, message: e.message, errors: e.errors.map((x) => ({ message: String((x as Error)?.message ?? x) })), stack: e.stack };
+  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
+  return { message: String(e) };
 }

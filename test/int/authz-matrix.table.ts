@@ -404,6 +404,8 @@ export const TABLE: Record<string, Entry> = {
   'GET /api/v2/security_settings': e(adminOnly()),
   'PUT /api/v2/security_settings': e(adminOnly(), { body: () => ({ security_settings: { require_two_factor_for_staff: false } }) }),
 
+  // Background jobs that gave up (faults, issue 11): admins only.
+  'GET /api/v2/admin/jobs/failed': e(adminOnly()),
   // Admin audit log: admins only.
   'GET /api/v2/audit_logs': e(adminOnly()),
   'GET /api/v2/audit_logs/export': e(adminOnly()),

@@ -32,6 +32,22 @@ export interface AdminAction {
   after?: unknown;
 }
 
+/** What jsonb cannot hold and a request may carry (in a query string, say): U+0000 and lone surrogates. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** JSON text of a summary with those characters replaced by U+FFFD, in keys and values alike. */
+function storableJson(value: unknown): string {
+  const clean = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(UNSTORABLE, '\ufffd');
+    if (Array.isArray(v)) return v.map(clean);
+    if (v && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON !== 'function') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [clean(k) as string, clean(x)]));
+    }
+    return v;
+  };
+  return JSON.stringify(clean(value));
+}
+
 /**
  * Records one administrative action. Call it with the transaction of the change itself: the entry
  * commits or rolls back with it. Who and from where come from the current request (or command).
@@ -47,8 +63,8 @@ export async function recordAdminAction(db: Executor, entry: AdminAction, source
       source_id: entry.sourceId ?? null,
       source_label: (entry.sourceLabel ?? '').slice(0, 500),
       change_description: (entry.change ?? '').slice(0, 2000),
-      before: entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      before: entry.before === undefined ? null : storableJson(entry.before),
+      after: entry.after === undefined ? null : storableJson(entry.after),
       ip_address: source.ip,
       user_agent: source.userAgent,
     })

@@ -36,19 +36,19 @@ export function registerLiveRoutes(app: FastifyInstance, ctx: AppContext) {
       else send('presence', { ticket_id: ticketId, viewers: await viewersOf(ctx.db, ticketId).catch(() => []) });
     };
     const unsubscribe = ctx.live.subscribe(ticketId, (e) => void onEvent(e));
-    await joinTicket(ctx.db, ticketId, actor.user.id, connectionId);
-    const timer = setInterval(() => {
-      res.write(': keep-alive\n\n');
-      void heartbeat(ctx.db, ticketId, connectionId).catch(() => {});
-    }, HEARTBEAT_MS);
+    const joined = joinTicket(ctx.db, ticketId, actor.user.id, connectionId);
+    let timer: NodeJS.Timeout | undefined;
 
+    // Listen for the client leaving before anything is awaited: a client gone while the join ran
+    // would otherwise leave its heartbeat running, and a viewer on the ticket, forever.
     let closed = false;
     const close = () => {
       if (closed) return;
       closed = true;
       clearInterval(timer);
       unsubscribe();
-      void leaveTicket(ctx.db, ticketId, connectionId).catch(() => {});
+      // After the join has landed, or the leave could run first and leave the viewer behind.
+      void joined.then(() => leaveTicket(ctx.db, ticketId, connectionId)).catch(() => {});
     };
     const end = () => {
       close();
@@ -60,5 +60,17 @@ export function registerLiveRoutes(app: FastifyInstance, ctx: AppContext) {
       close();
     });
     res.on('close', close);
+    // Gone already (while the ticket was looked up): no 'close' event is coming.
+    if (!res.socket || res.socket.destroyed) {
+      open.delete(end);
+      close();
+      return;
+    }
+    await joined;
+    if (closed) return;
+    timer = setInterval(() => {
+      res.write(': keep-alive\n\n');
+      void heartbeat(ctx.db, ticketId, connectionId).catch(() => {});
+    }, HEARTBEAT_MS);
   });
 }
