@@ -21,6 +21,7 @@ Commands:
                                           re-running skips what is there; problems go to <dir>/import-report.json
   export zendesk <dir>                    write this Sundial in the same layout (for a round trip or another Sundial)
   reports recompute [--ticket N]          rebuild report facts from ticket history and report differences
+  bench load --tickets N [--force]        fill an empty database with N generated tickets and their people (bench/load.ts)
 
 Environment: PORT, DATA_DIR, DATABASE_URL, PUBLIC_URL, SMTP_URL, AUTO_CLOSE_AFTER (see README).`;
 
@@ -93,6 +94,12 @@ async function main(argv: string[]) {
       const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { report: { type: 'string' } } });
       if (positionals[0] !== 'zendesk' || !positionals[1]) throw new UsageError(`${command} needs: ${command} zendesk <dir>`);
       return console.log(command === 'import' ? await runZendeskImport(config, positionals[1], values.report) : await runZendeskExport(config, positionals[1]));
+    }
+    case 'bench': {
+      if (rest[0] !== 'load') throw new UsageError('bench needs a subcommand: load');
+      // Loaded on demand: the generator lives with the benchmarks, outside the server's code.
+      const { runLoadCommand } = await import('../bench/load.js');
+      return runLoadCommand(rest.slice(1));
     }
     default:
       throw new UsageError(`Unknown command "${command}"`);

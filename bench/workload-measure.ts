@@ -1,0 +1,184 @@
+/**
+ * Measuring tools of bench/workload.ts: child servers, their CPU time and memory from /proc, PostgreSQL's
+ * processes, one autocannon run, and the RESULTS.md section writer.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const TICKS = 100; // USER_HZ: /proc times are in 1/100 s on Linux
+
+export interface ServerProcess {
+  name: string;
+  url: string;
+  pid: number;
+  child: ChildProcess;
+}
+
+/** Starts `node --import tsx <script>` and waits for its "listening <url>" line. */
+export function startServer(name: string, script: string, env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 120 s:\n${out}`)), 120_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ name, url: m[1], pid: child.pid!, child });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.length > 20_000) out = out.slice(-20_000);
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${out}`)));
+  });
+}
+
+export async function stopServer(s: ServerProcess): Promise<void> {
+  if (s.child.exitCode !== null) return;
+  const exited = new Promise((r) => s.child.once('exit', r));
+  s.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (s.child.exitCode === null) s.child.kill('SIGKILL');
+}
+
+/** User + system CPU seconds of a process (all its threads). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  } catch {
+    return 0; // the process ended between listing and reading
+  }
+}
+
+/** Resident set of one process in MB (VmRSS), or its high-water mark (VmHWM). */
+export function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Proportional set size in MB: shared buffers counted once across PostgreSQL's processes, not per process. */
+export function pssMb(pid: number): number {
+  try {
+    const m = /Pss:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Every process named postgres on this machine (the server is shared with other work: reported as such). */
+export function postgresPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** PIDs of the backends connected to `database` (other than the monitoring connection). */
+export async function backendPids(monitor: pg.Client, database: string): Promise<number[]> {
+  const r = await monitor.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = $2', [database, 'client backend']);
+  return r.rows.map((x) => Number(x.pid));
+}
+
+export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  body?: string;
+  headers: Record<string, string>;
+}
+
+export interface RunFigures {
+  reqPerSec: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  serverCpuMsPerReq: number;
+  pgCpuMsPerReq: number;
+  serverRssMb: number;
+  pgBackendsPssMb: number;
+}
+
+/** One autocannon run of `seconds` on `connections` against `server`, with the server's and PostgreSQL's CPU deltas. */
+export async function measure(o: {
+  server: ServerProcess;
+  connections: number;
+  seconds: number;
+  next: (n: number) => RequestSpec;
+  counter: { n: number };
+  monitor: pg.Client;
+  database: string;
+}): Promise<RunFigures> {
+  const pgBefore = new Map((await backendPids(o.monitor, o.database)).map((pid) => [pid, cpuSeconds(pid)]));
+  const cpu0 = cpuSeconds(o.server.pid);
+  const r = await autocannon({
+    url: o.server.url,
+    connections: o.connections,
+    duration: o.seconds,
+    timeout: 30,
+    requests: [
+      {
+        setupRequest: (req) => {
+          const spec = o.next(o.counter.n++);
+          return { ...req, method: spec.method, path: spec.path, body: spec.body, headers: spec.headers };
+        },
+      },
+    ],
+  });
+  const cpu1 = cpuSeconds(o.server.pid);
+  // Per backend: opened during the run, it counts from zero; closed during the run (pool idle timeout),
+  // its last share is lost (a slight underestimate, never a negative figure).
+  const pgAfter = await backendPids(o.monitor, o.database);
+  const pgSeconds = sum(pgAfter.map((pid) => Math.max(0, cpuSeconds(pid) - (pgBefore.get(pid) ?? 0))));
+  const requests = r.requests.total;
+  return {
+    reqPerSec: r.requests.average,
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    requests,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    serverCpuMsPerReq: requests ? ((cpu1 - cpu0) * 1000) / requests : 0,
+    pgCpuMsPerReq: requests ? (pgSeconds * 1000) / requests : 0,
+    serverRssMb: rssMb(o.server.pid),
+    pgBackendsPssMb: sum(pgAfter.map(pssMb)),
+  };
+}
+
+/** Replaces (or appends) the section of RESULTS.md between the markers of `key`, keeping the others. */
+export function writeSection(file: string, key: string, text: string, preamble: string): void {
+  const start = `<!-- workload:${key} -->`;
+  const end = `<!-- /workload:${key} -->`;
+  const block = `${start}\n${text.trim()}\n${end}`;
+  let doc = existsSync(file) ? readFileSync(file, 'utf8') : `${preamble.trim()}\n`;
+  const i = doc.indexOf(start);
+  const j = doc.indexOf(end);
+  doc = i >= 0 && j > i ? doc.slice(0, i) + block + doc.slice(j + end.length) : `${doc.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, doc);
+}
+
+export const table = (header: string[], rows: (string | number)[][]) =>
+  [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
