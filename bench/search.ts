@@ -89,7 +89,7 @@ await runBench({ keep: opts.keep, listen: false, deadlineMs: 60 * 60_000 }, asyn
     ['requester + created>30days', 'requester:searcher-17@searchbench.test created>30days'],
     ['word, order_by:created sort:asc', 'w800 order_by:created sort:asc'],
     ['common word, status:new, sorted by updated', 'w2 status:new order_by:updated_at'],
-    ['negated common word (w1 -w2)', 'w1 -w2'],
+    ['common word without another (w3 -w2)', 'w3 -w2'],
   ];
   const table: string[] = [];
   for (const size of [...new Set([opts.small, opts.large])]) {
