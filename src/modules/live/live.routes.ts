@@ -23,6 +23,9 @@ export function registerLiveRoutes(app: FastifyInstance, ctx: AppContext) {
     const actor = requireAgent(req);
     const ticketId = parseId((req.params as { id: string }).id);
     if (!(await findTicket(ctx.db, ticketId))) throw notFound();
+    // HEAD (fastify's automatic twin of this route): the headers, no stream. Node sends no headers
+    // for a HEAD response until it ends, so a stream would leave the client waiting forever.
+    if (req.method === 'HEAD') return reply.header('Content-Type', 'text/event-stream; charset=utf-8').header('Cache-Control', 'no-cache, no-transform').send();
     const connectionId = randomUUID();
 
     reply.hijack();
