@@ -139,3 +139,21 @@ export function PageHeader({ title, description, action }: { title: string; desc
     </Group>
   );
 }
+
+/** A row's Edit button, named for the record so screen readers and tests can tell rows apart. */
+export function EditButton({ name, onClick, variant = 'default' }: { name: string; onClick: () => void; variant?: 'default' | 'light' }) {
+  return (
+    <Button size="xs" variant={variant} onClick={onClick} aria-label={`Edit ${name}`}>
+      Edit
+    </Button>
+  );
+}
+
+/** A row's Delete button; the confirmation is the page's ConfirmModal. */
+export function DeleteButton({ name, onClick }: { name: string; onClick: () => void }) {
+  return (
+    <Button size="xs" variant="subtle" color="red" onClick={onClick} aria-label={`Delete ${name}`}>
+      Delete
+    </Button>
+  );
+}

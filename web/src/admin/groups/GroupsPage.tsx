@@ -5,7 +5,7 @@ import { del } from '../../api/client';
 import { QueryView } from '../../ui/PageState';
 import { fetchAll, keys, type Group, type Membership } from '../api';
 import { useAdminMutation } from '../hooks';
-import { ConfirmModal, PageHeader } from '../ui';
+import { ConfirmModal, DeleteButton, EditButton, PageHeader } from '../ui';
 import { GroupModal } from './GroupModal';
 import { MembersModal } from './MembersModal';
 
@@ -61,12 +61,8 @@ export function GroupsPage() {
                         <Button size="xs" variant="light" onClick={() => setMembers(g)} aria-label={`Members of ${g.name}`}>
                           Members
                         </Button>
-                        <Button size="xs" variant="default" onClick={() => setEditing(g)} aria-label={`Edit ${g.name}`}>
-                          Edit
-                        </Button>
-                        <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(g)} aria-label={`Delete ${g.name}`}>
-                          Delete
-                        </Button>
+                        <EditButton name={g.name} onClick={() => setEditing(g)} />
+                        <DeleteButton name={g.name} onClick={() => setDeleting(g)} />
                       </Row>
                     </Table.Td>
                   </Table.Tr>

@@ -5,7 +5,7 @@ import { del } from '../../api/client';
 import { QueryView } from '../../ui/PageState';
 import { fetchPage, keys, PER_PAGE, type Organization, type Plan } from '../api';
 import { useAdminMutation } from '../hooks';
-import { ConfirmModal, PageHeader, Pager } from '../ui';
+import { ConfirmModal, DeleteButton, EditButton, PageHeader, Pager } from '../ui';
 import { OrganizationModal, PLAN_LABEL } from './OrganizationModal';
 import { SHARING, sharingOf } from './sharing';
 
@@ -78,12 +78,8 @@ export function OrganizationsPage() {
                       </Table.Td>
                       <Table.Td>
                         <Group gap="xs" justify="flex-end" wrap="nowrap">
-                          <Button size="xs" variant="light" onClick={() => setEditing(o)} aria-label={`Edit ${o.name}`}>
-                            Edit
-                          </Button>
-                          <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(o)} aria-label={`Delete ${o.name}`}>
-                            Delete
-                          </Button>
+                          <EditButton name={o.name} onClick={() => setEditing(o)} variant="light" />
+                          <DeleteButton name={o.name} onClick={() => setDeleting(o)} />
                         </Group>
                       </Table.Td>
                     </Table.Tr>

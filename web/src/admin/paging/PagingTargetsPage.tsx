@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { del, put } from '../../api/client';
 import { QueryView } from '../../ui/PageState';
 import { useAdminMutation } from '../hooks';
-import { ConfirmModal, PageHeader } from '../ui';
+import { ConfirmModal, DeleteButton, EditButton, PageHeader } from '../ui';
 import { fetchTargets, kindLabel, pagingKeys, type PagingTarget } from './model';
 import { TargetModal } from './TargetModal';
 
@@ -77,15 +77,11 @@ export function PagingTargetsPage() {
                     </Table.Td>
                     <Table.Td>
                       <Group gap="xs" justify="flex-end" wrap="nowrap">
-                        <Button size="xs" variant="default" onClick={() => setEditing(t)} aria-label={`Edit ${t.name}`}>
-                          Edit
-                        </Button>
+                        <EditButton name={t.name} onClick={() => setEditing(t)} />
                         <Button size="xs" variant="light" color={t.active ? 'gray' : 'green'} loading={toggle.isPending && toggle.variables?.id === t.id} onClick={() => toggle.mutate(t)} aria-label={`${t.active ? 'Disable' : 'Enable'} ${t.name}`}>
                           {t.active ? 'Disable' : 'Enable'}
                         </Button>
-                        <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(t)} aria-label={`Delete ${t.name}`}>
-                          Delete
-                        </Button>
+                        <DeleteButton name={t.name} onClick={() => setDeleting(t)} />
                       </Group>
                     </Table.Td>
                   </Table.Tr>

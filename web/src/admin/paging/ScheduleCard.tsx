@@ -1,6 +1,7 @@
 import { Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { User } from '../api';
 import { OverridesSection } from './OverridesSection';
+import { DeleteButton, EditButton } from '../ui';
 import { rotationText, when, type OnCallSchedule, type OnCallShift } from './model';
 
 /** One rotation: its turns, who is on call now, the next shifts as the server computes them, and overrides. */
@@ -25,12 +26,8 @@ export function ScheduleCard({ schedule: s, staff, onEdit, onDelete }: { schedul
             </Text>
           </div>
           <Group gap="xs" wrap="nowrap">
-            <Button size="xs" variant="default" onClick={onEdit} aria-label={`Edit ${s.name}`}>
-              Edit
-            </Button>
-            <Button size="xs" variant="subtle" color="red" onClick={onDelete} aria-label={`Delete ${s.name}`}>
-              Delete
-            </Button>
+            <EditButton name={s.name} onClick={onEdit} />
+            <DeleteButton name={s.name} onClick={onDelete} />
           </Group>
         </Group>
         <Table verticalSpacing={4} fz="sm" aria-label={`Shifts of ${s.name}`}>

@@ -5,7 +5,7 @@ import { QueryView } from '../../ui/PageState';
 import { keys } from '../api';
 import { weekdays } from '../../ui/weekdays';
 import { useAdminMutation, useAllStaff } from '../hooks';
-import { ConfirmModal, PageHeader } from '../ui';
+import { ConfirmModal, DeleteButton, EditButton, PageHeader } from '../ui';
 import { regionKeys, shiftText, useAllRegions, type Region } from './model';
 import { RegionModal } from './RegionModal';
 import { RoutingSettingsCard } from './RoutingSettingsCard';
@@ -79,12 +79,8 @@ export function RegionsPage() {
                     </Table.Td>
                     <Table.Td>
                       <Group gap="xs" justify="flex-end" wrap="nowrap">
-                        <Button size="xs" variant="default" onClick={() => setEditing(r)} aria-label={`Edit ${r.name}`}>
-                          Edit
-                        </Button>
-                        <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(r)} aria-label={`Delete ${r.name}`}>
-                          Delete
-                        </Button>
+                        <EditButton name={r.name} onClick={() => setEditing(r)} />
+                        <DeleteButton name={r.name} onClick={() => setDeleting(r)} />
                       </Group>
                     </Table.Td>
                   </Table.Tr>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { del, post } from '../../api/client';
 import { EmptyState, ErrorState, Loading, QueryView } from '../../ui/PageState';
 import { useAdminMutation } from '../hooks';
-import { ConfirmModal, FormError, splitApiError } from '../ui';
+import { ConfirmModal, DeleteButton, FormError, splitApiError } from '../ui';
 import { fetchHolidays, fetchSchedules, formatDates, slaKeys, type Holiday, type Schedule } from './model';
 
 /** Holidays of the default business-hours schedule: days on which business-hours targets do not run. */
@@ -65,9 +65,7 @@ function ScheduleHolidays({ schedule }: { schedule: Schedule }) {
                   <Table.Td>{h.name}</Table.Td>
                   <Table.Td>{formatDates(h.start_date, h.end_date)}</Table.Td>
                   <Table.Td ta="right">
-                    <Button size="xs" variant="subtle" color="red" onClick={() => setDeleting(h)} aria-label={`Delete ${h.name}`}>
-                      Delete
-                    </Button>
+                    <DeleteButton name={h.name} onClick={() => setDeleting(h)} />
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -6,7 +6,7 @@ import { useSession } from '../../auth/session';
 import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
 import { fetchPage, keys, PER_PAGE, type User } from '../api';
 import { useAdminMutation, useAllOrganizations } from '../hooks';
-import { ConfirmModal, Pager } from '../ui';
+import { ConfirmModal, EditButton, Pager } from '../ui';
 import { EditUserModal } from './EditUserModal';
 import { useAllRegions } from '../regions/model';
 import { formatLogin, ROLE_LABEL, statusOf } from './labels';
@@ -82,9 +82,7 @@ export function UsersTable({ kind, path }: { kind: 'staff' | 'customers'; path: 
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" justify="flex-end" wrap="nowrap">
-                      <Button size="xs" variant="light" onClick={() => setEditing(u)} aria-label={`Edit ${u.name}`}>
-                        Edit
-                      </Button>
+                      <EditButton name={u.name} onClick={() => setEditing(u)} variant="light" />
                       {/* The server refuses self-deactivation; not offering it avoids locking oneself out by mistake. */}
                       {u.active && u.id !== me?.id && (
                         <Button size="xs" variant="subtle" color="red" onClick={() => setDeactivating(u)} aria-label={`Deactivate ${u.name}`}>
