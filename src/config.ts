@@ -54,6 +54,8 @@ const schema = z.object({
   GITHUB_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   ISSUES_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  DATABASE_CONNECT_TIMEOUT: duration('DATABASE_CONNECT_TIMEOUT', '5s'),
+  DATABASE_STATEMENT_TIMEOUT: duration('DATABASE_STATEMENT_TIMEOUT', '30s'),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   PAGE_REPEAT_AFTER: duration('PAGE_REPEAT_AFTER', '15m'),
   PAGE_ESCALATE_AFTER: duration('PAGE_ESCALATE_AFTER', '30m'),
@@ -105,6 +107,10 @@ export type Config = {
   issuesWebhookSecret?: string;
   /** Connections each node keeps to PostgreSQL (requests wait beyond it). */
   databasePoolSize: number;
+  /** Longest wait for a connection (a new one, or a free one of the pool) before answering 503. */
+  databaseConnectTimeoutMs: number;
+  /** Longest statement of a serving node; one that runs longer, or a server that stops answering, gives 503. */
+  databaseStatementTimeoutMs: number;
   /** Honour X-Forwarded-* (only behind a proxy you run): per-IP rate limits depend on it. */
   trustProxy: boolean;
   /** An unacknowledged page is sent again after this long. */
@@ -175,6 +181,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPollSeconds: e.JOB_POLL_SECONDS,
     trustProxy: e.TRUST_PROXY,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseConnectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT,
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
     issuesWebhookSecret: e.ISSUES_WEBHOOK_SECRET,
     pageRepeatAfterMs: e.PAGE_REPEAT_AFTER,

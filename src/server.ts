@@ -29,7 +29,10 @@ const runningFile = (dataDir: string) => join(dataDir, 'embedded-postgres.json')
  * one-off commands (`attachToRunning`), reached through the URL a running server published, so that
  * create-admin works next to a running server.
  */
-export async function openDatabase(config: Config, options: { log?: (m: string) => void; attachToRunning?: boolean } = {}): Promise<Database> {
+export async function openDatabase(
+  config: Config,
+  options: { log?: (m: string) => void; attachToRunning?: boolean; serving?: boolean } = {},
+): Promise<Database> {
   const log = options.log ?? (() => {});
   let url = config.databaseUrl;
   let embedded: EmbeddedDatabase | null = null;
@@ -44,8 +47,18 @@ export async function openDatabase(config: Config, options: { log?: (m: string) 
       writeFileSync(runningFile(config.dataDir), JSON.stringify({ url, pid: process.pid }), { mode: 0o600 });
     }
   }
-  const { db } = createDb(url, config.databasePoolSize);
-  await migrateToLatest(db);
+  // Migrations may rebuild a large table for minutes: they run without the serving statement timeout.
+  const migrator = createDb(url, { max: 1, connectTimeoutMs: config.databaseConnectTimeoutMs });
+  try {
+    await migrateToLatest(migrator.db);
+  } finally {
+    await migrator.db.destroy();
+  }
+  const { db } = createDb(url, {
+    max: config.databasePoolSize,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    statementTimeoutMs: options.serving ? config.databaseStatementTimeoutMs : undefined,
+  });
   return {
     url,
     db,
@@ -81,7 +94,7 @@ export interface RunningSundial {
 /** Boots one stateless node: database, migrations, job queue, workers, HTTP. */
 export async function startSundial(config: Config, options: { logger?: boolean; listen?: boolean; workers?: boolean; clock?: Clock } = {}): Promise<RunningSundial> {
   const log = (m: string) => options.logger !== false && console.log(m);
-  const database = await openDatabase(config, { log });
+  const database = await openDatabase(config, { log, serving: true });
   let jobs: JobQueue | null = null;
   const live = new LiveHub(database.url);
   let app: FastifyInstance | null = null;

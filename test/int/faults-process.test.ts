@@ -28,7 +28,7 @@ const NO_LIMITS = { API_RATE_LIMIT: '0', API_RATE_LIMIT_TICKET_UPDATES: '0', API
 /** A database of its own with one agent and an API token; returns the Basic auth header. */
 async function deployment() {
   const databaseUrl = await createTestDatabase();
-  const { db } = createDb(databaseUrl, 2);
+  const { db } = createDb(databaseUrl, { max: 2 });
   dbs.push(db);
   const email = `fault-${randomBytes(3).toString('hex')}@sundial-staff.test`;
   const agent = await db.insertInto('users').values({ name: 'Fault Agent', email, role: 'agent', verified: true, updated_at: new Date() }).returning('id').executeTakeFirstOrThrow();

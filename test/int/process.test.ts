@@ -39,7 +39,7 @@ async function waitForHttp(port: number, timeoutMs = 60_000) {
 describe('process lifecycle', () => {
   it('loses no ticket whose 201 was sent when killed with SIGKILL mid-load, and restarts', async () => {
     const databaseUrl = await createTestDatabase();
-    const { db } = createDb(databaseUrl, 2);
+    const { db } = createDb(databaseUrl, { max: 2 });
     const agent = await db
       .insertInto('users')
       .values({ name: 'Load Agent', email: 'load@sundial-staff.test', role: 'agent', verified: true, updated_at: new Date() })
