@@ -106,4 +106,11 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     expect((await agent.api.get('/api/v2/tickets?page[size]=5&page[after]=garbage')).status).toBe(400);
     expect((await agent.api.get('/api/v2/tickets?per_page=-3')).status).toBe(400);
   });
+
+  it('takes a repeated query parameter as a list, not a server error (found by FUZZ_SEED=random)', async () => {
+    for (const q of ['label_names=a&label_names=b', 'label_names=a,b', 'label_names=a']) {
+      const res = await agent.api.get(`/api/v2/help_center/articles?${q}`);
+      expect(res.status, q).toBe(200);
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { Db, Executor } from '../../platform/db.js';
 import type { HelpArticle, HelpArticleVersionsTable, HelpArticlesTable } from '../../platform/db-types.js';
@@ -29,7 +29,8 @@ export async function listArticles(db: Db, actor: Actor | null, filter: ArticleF
   let q = db.selectFrom('help_articles').where(visibleArticles(actor));
   if (filter.sectionId !== undefined) q = q.where('section_id', '=', filter.sectionId);
   if (filter.categoryId !== undefined) q = q.where('section_id', 'in', db.selectFrom('help_sections').select('id').where('category_id', '=', filter.categoryId));
-  if (filter.labelNames?.length) q = q.where('label_names', '&&', filter.labelNames as never);
+  // One array parameter: a plain JS array would be spread into a row of parameters, which && cannot take.
+  if (filter.labelNames?.length) q = q.where('label_names', '&&', sql<string[]>`${filter.labelNames}::text[]`);
   const count = Number((await q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
   const slice = sliceOf(page);
   const rows =
