@@ -16,9 +16,13 @@ import { startSundial } from '../src/server.js';
 
 let counting = false;
 let count = 0;
+/** SHOW="public reply" lists the statements of the operations whose name starts with it. */
+const show = process.env.SHOW;
+let shown: string[] = [];
 const original = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   if (counting) count++;
+  if (counting && show) shown.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text).replace(/\s+/g, ' ').slice(0, 240));
   return (original as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof pg.Client.prototype.query;
 
@@ -52,10 +56,12 @@ try {
   console.log('statements per request (Sundial, in-process, job workers off)');
   for (const [name, method, url, body, who] of ops) {
     count = 0;
+    shown = [];
     counting = true;
     const res = await node.app.inject({ method, url, headers: { authorization: who ?? agentAuth, 'content-type': 'application/json' }, payload: body ? JSON.stringify(body) : undefined });
     counting = false;
     console.log(`${name.padEnd(36)} ${String(count).padStart(4)}   (HTTP ${res.statusCode})`);
+    if (show && name.startsWith(show)) shown.forEach((q, i) => console.log(`  ${String(i + 1).padStart(3)}. ${q}`));
   }
 } finally {
   pg.Client.prototype.query = original;

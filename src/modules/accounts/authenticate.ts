@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Db } from '../../platform/db.js';
+import type { User } from '../../platform/db-types.js';
 import { digest, verifyPassword } from '../../platform/secrets.js';
 import type { Actor } from './actor.js';
 import { findOAuthGrant } from '../oauth/tokens.js';
@@ -6,31 +8,43 @@ import { secondFactorNeeded } from './two-factor.service.js';
 
 export const SESSION_COOKIE = 'sundial_session';
 
-export async function actorFor(db: Db, userId: number, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
-  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
-  if (!user || !user.active || user.suspended) return null;
+/** A user row with the ids of the user's groups, read in one statement. */
+const usersWithGroups = (db: Db) =>
+  db
+    .selectFrom('users')
+    .selectAll('users')
+    .select(sql<number[]>`array(SELECT gm.group_id FROM group_memberships gm WHERE gm.user_id = users.id)`.as('group_ids'));
+
+async function actorOf(db: Db, row: (User & { group_ids: number[] }) | undefined, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
+  if (!row || !row.active || row.suspended) return null;
+  const { group_ids: groupIds, ...user } = row;
   const organization = user.organization_id
     ? ((await db.selectFrom('organizations').selectAll().where('id', '=', user.organization_id).executeTakeFirst()) ?? null)
     : null;
-  const groupIds =
-    user.role === 'end-user'
-      ? []
-      : (await db.selectFrom('group_memberships').select('group_id').where('user_id', '=', user.id).execute()).map((g) => g.group_id);
-  return { user, organization, groupIds, via, ...extra };
+  return { user, organization, groupIds: user.role === 'end-user' ? [] : groupIds, via, ...extra };
 }
 
+export async function actorFor(db: Db, userId: number, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
+  return actorOf(db, await usersWithGroups(db).where('users.id', '=', userId).executeTakeFirst(), via, extra);
+}
+
+/** last_used_at is shown to the nearest minute: writing it on every request would turn each read into a write. */
+const TOKEN_USE_RECORDED_EVERY_MS = 60_000;
+
 async function byApiToken(db: Db, token: string, email?: string): Promise<Actor | null> {
-  const row = await db
-    .selectFrom('api_tokens')
-    .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['api_tokens.id', 'api_tokens.user_id', 'users.email'])
+  const row = await usersWithGroups(db)
+    .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
+    .select(['api_tokens.id as token_id', 'api_tokens.last_used_at as token_used_at'])
     .where('api_tokens.token_hash', '=', digest(token))
     .where('api_tokens.revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row || (email !== undefined && row.email.toLowerCase() !== email.toLowerCase())) return null;
-  // last_used_at is informational; a lost update under concurrency is harmless.
-  void db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', row.id).execute().catch(() => {});
-  return actorFor(db, row.user_id, 'api_token');
+  const { token_id: tokenId, token_used_at: usedAt, ...user } = row;
+  if (!usedAt || Date.now() - usedAt.getTime() >= TOKEN_USE_RECORDED_EVERY_MS) {
+    // Informational; a lost update under concurrency is harmless.
+    void db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', tokenId).execute().catch(() => {});
+  }
+  return actorOf(db, user, 'api_token');
 }
 
 /**
@@ -54,15 +68,16 @@ async function sessionAllowed(db: Db, actor: Actor): Promise<boolean> {
 }
 
 export async function bySessionToken(db: Db, token: string): Promise<Actor | null> {
-  const session = await db
-    .selectFrom('sessions')
-    .select(['id', 'user_id', 'csrf_token'])
-    .where('token_hash', '=', digest(token))
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', new Date())
+  const row = await usersWithGroups(db)
+    .innerJoin('sessions', 'sessions.user_id', 'users.id')
+    .select(['sessions.id as session_id', 'sessions.csrf_token as session_csrf_token'])
+    .where('sessions.token_hash', '=', digest(token))
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', new Date())
     .executeTakeFirst();
-  if (!session) return null;
-  const actor = await actorFor(db, session.user_id, 'session', { sessionId: session.id, csrfToken: session.csrf_token });
+  if (!row) return null;
+  const { session_id: sessionId, session_csrf_token: csrfToken, ...user } = row;
+  const actor = await actorOf(db, user, 'session', { sessionId, csrfToken });
   return actor && (await sessionAllowed(db, actor)) ? actor : null;
 }
 

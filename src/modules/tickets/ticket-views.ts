@@ -63,10 +63,10 @@ export async function sideLoads(db: Executor, base: string, actor: Actor, ticket
   const out: Record<string, unknown[]> = {};
   const full = isAgent(actor);
   if (include.has('users')) {
-    const extras = await ticketExtras(db, tickets);
+    const ccs = await collaboratorIds(db, tickets.map((t) => t.id));
     const ids = new Set<number>();
     for (const t of tickets) {
-      [t.requester_id, t.submitter_id, t.assignee_id, ...(extras.get(t.id)?.collaboratorIds ?? [])].forEach((id) => id && ids.add(id));
+      [t.requester_id, t.submitter_id, t.assignee_id, ...(ccs.get(t.id) ?? [])].forEach((id) => id && ids.add(id));
     }
     const users = ids.size ? await db.selectFrom('users').selectAll().where('id', 'in', [...ids]).orderBy('id').execute() : [];
     out.users = users.map((u) => (full ? presentUser(base, u) : presentUserPublic(base, u)));
