@@ -9,7 +9,7 @@
  * - Authentication approximated at the same cost: SHA-256 of the API token, the api_tokens ⋈ users
  *   lookup by digest, the fire-and-forget last_used_at update, the user, organization and group
  *   memberships reads (actorFor), and the per-user API rate-limit upsert into rate_limit_hits.
- * - Reads: the same tables, predicates, ORDER BY / LIMIT / OFFSET and COUNT as Sundial's queries, and the
+ * - Reads: the same tables, predicates, ORDER BY / LIMIT / OFFSET (or keyset cursor) and COUNT as Sundial's queries, and the
  *   same per-page extras (CCs, follow-ups, latest satisfaction ratings) and side-loads (users, groups,
  *   organizations).
  * - Writes, in one transaction: create = form, requester, ticket, audit, comment, audit events, SLA ledger
@@ -105,25 +105,65 @@ async function sideLoads(tickets: Record<string, unknown>[], include: Set<string
 
 /** The built-in views' filters and sorts (src/modules/views/view-definitions.ts), as SQL. */
 const VIEWS: Record<number, { where: (me: number) => [string, unknown[]]; sort: string; order: 'asc' | 'desc' }> = {
-  1: { where: () => [`"tickets"."form_id" in (select "ticket_forms"."id" from "ticket_forms" where "ticket_forms"."kind" = $1) and "tickets"."status" = $2 and "tickets"."assignee_id" is null`, ['technical', 'new']], sort: 'created_at', order: 'asc' },
+  1: { where: () => [`"tickets"."form_id" = (select "ticket_forms"."id" from "ticket_forms" where "ticket_forms"."kind" = $1) and "tickets"."status" = $2 and "tickets"."assignee_id" is null`, ['technical', 'new']], sort: 'created_at', order: 'asc' },
   2: { where: (me) => [`"tickets"."assignee_id" = $1 and "tickets"."status" in ($2, $3)`, [me, 'new', 'open']], sort: 'updated_at', order: 'asc' },
   3: { where: () => [`"tickets"."status" = $1`, ['pending']], sort: 'updated_at', order: 'asc' },
   4: { where: () => [`"tickets"."status" = $1`, ['hold']], sort: 'updated_at', order: 'asc' },
-  5: { where: () => [`"tickets"."form_id" in (select "ticket_forms"."id" from "ticket_forms" where "ticket_forms"."kind" = $1) and "tickets"."status" = $2 and "tickets"."assignee_id" is null`, ['sales', 'new']], sort: 'created_at', order: 'asc' },
+  5: { where: () => [`"tickets"."form_id" = (select "ticket_forms"."id" from "ticket_forms" where "ticket_forms"."kind" = $1) and "tickets"."status" = $2 and "tickets"."assignee_id" is null`, ['sales', 'new']], sort: 'created_at', order: 'asc' },
   6: { where: () => [`"tickets"."status" in ($1, $2)`, ['new', 'open']], sort: 'updated_at', order: 'asc' },
   7: { where: () => [`"tickets"."status" in ($1, $2) and "tickets"."solved_at" > now() - interval '7 days'`, ['solved', 'closed']], sort: 'updated_at', order: 'desc' },
   8: { where: () => [`"tickets"."status" not in ($1, $2) and ("tickets"."sla_breached_since" is not null or "tickets"."sla_next_breach_at" < now() + interval '2 hours')`, ['solved', 'closed']], sort: 'sla_next_breach_at', order: 'asc' },
 };
 
+/** Sundial's cursor of a view page (src/platform/pagination.ts): base64url JSON {s: sort, v: sort value, id}. */
+function viewCursor(text: string, sort: string): { v: string | null; id: number } {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { s: string; v: string | null; id: number };
+    if (c.s === sort && Number.isSafeInteger(c.id) && (c.v === null || /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(c.v))) return c;
+  } catch {
+    /* fall through */
+  }
+  throw new HttpError(400);
+}
+
 async function viewTickets(a: Actor, id: number, url: URL) {
   agentOnly(a);
   const v = VIEWS[id] ?? (() => { throw new HttpError(404); })();
-  const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 100));
-  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
   const [where, params] = v.where(a.id);
   const n = params.length;
+  // The cursor's sort value, as Sundial writes it (microseconds, UTC).
+  const sortValue = `to_char("tickets"."${v.sort}" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as "sort_value"`;
+  const size = url.searchParams.get('page[size]');
+  if (size !== null) {
+    // Cursor pages (Sundial's keyset): a range of (sort, id) after the cursor in the view's order, no count;
+    // the NULL breach times of "Breaching soon" are a second range read only when the first runs short.
+    const limit = Math.min(100, Number(size)) + 1;
+    const after = url.searchParams.get('page[after]');
+    const c = after ? viewCursor(after, `${v.order === 'desc' ? '-' : ''}${v.sort}`) : null;
+    const op = v.order === 'desc' ? '<' : '>';
+    const order = `order by "tickets"."${v.sort}" ${v.order}, "tickets"."id" ${v.order} limit $${n + 1}`;
+    const select = (range: string, values: unknown[]) =>
+      q(`select "tickets".*, ${sortValue} from "tickets" where "tickets"."deleted_at" is null and ${where} and ${range} ${order}`, [...params, limit, ...values]);
+    const nullable = v.sort === 'sla_next_breach_at';
+    let rows: Record<string, unknown>[] = [];
+    if (!c || c.v !== null) {
+      rows = c
+        ? await select(`("tickets"."${v.sort}", "tickets"."id") ${op} ($${n + 2}::timestamptz, $${n + 3})`, [c.v, c.id])
+        : await select(nullable ? `"tickets"."${v.sort}" is not null` : 'true', []);
+    }
+    if (nullable && rows.length < limit) {
+      const rest = c?.v === null ? await select(`"tickets"."${v.sort}" is null and "tickets"."id" ${op} $${n + 2}`, [c.id]) : await select(`"tickets"."${v.sort}" is null`, []);
+      rows = [...rows, ...rest].slice(0, limit);
+    }
+    const items = rows.slice(0, limit - 1);
+    await extras(items.map((t) => t.id as number));
+    return { tickets: items, meta: { has_more: rows.length === limit, after_cursor: items.length ? items[items.length - 1].sort_value : null } };
+  }
+  const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 100));
+  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
+  const nulls = v.sort === 'sla_next_breach_at' ? ' NULLS LAST' : '';
   const rows = await q(
-    `select "tickets".* from "tickets" where "tickets"."deleted_at" is null and ${where} order by "tickets"."${v.sort}" ${v.order} NULLS LAST, "tickets"."id" ${v.order} limit $${n + 1} offset $${n + 2}`,
+    `select "tickets".*, ${sortValue} from "tickets" where "tickets"."deleted_at" is null and ${where} order by "tickets"."${v.sort}" ${v.order}${nulls}, "tickets"."id" ${v.order} limit $${n + 1} offset $${n + 2}`,
     [...params, perPage + 1, (page - 1) * perPage],
   );
   const [{ count }] = await q<{ count: number }>(`select count(*) as "count" from "tickets" where "tickets"."deleted_at" is null and ${where}`, params);

@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { digest, newSecret } from '../src/platform/secrets.js';
 import { VIEWS } from '../src/modules/views/view-definitions.js';
+import { deepViewCursors } from './workload-cursors.js';
 import { backendPids, measure, postgresPids, pssMb, rssMb, startServer, stopServer, sum, table, writeSection, type RequestSpec, type RunFigures, type ServerProcess } from './workload-measure.js';
 
 const { values } = parseArgs({
@@ -102,12 +103,16 @@ const statusChange = (n: number, server: string) =>
   send('PUT', `/api/v2/tickets/${at(writeIds[server], n)}.json`, { ticket: { status: Math.floor(n / writeIds[server].length) % 2 === 0 ? 'pending' : 'open' } });
 
 const deepPage = (viewId: number) => Math.max(2, Math.min(1000, Math.floor((0.9 * (viewCounts.get(viewId) ?? 0)) / PER_PAGE)));
+/** The page[after] cursor of each view's deep page (set once the counts are known). */
+let deepCursors = new Map<number, string>();
 const OPS: Op[] = [
   { name: 'show ticket (+users,groups,orgs)', next: (n) => get(`/api/v2/tickets/${at(showIds, n)}.json?include=users,groups,organizations`) },
   { name: 'ticket comments (+users)', next: (n) => get(`/api/v2/tickets/${at(showIds, n)}/comments.json?include=users`) },
   ...VIEWS.flatMap((v) => [
     { name: `view ${v.id} ${v.title}: page 1`, next: () => get(`/api/v2/views/${v.id}/tickets.json?per_page=${PER_PAGE}`) },
-    { name: `view ${v.id} ${v.title}: deep page`, next: () => get(`/api/v2/views/${v.id}/tickets.json?per_page=${PER_PAGE}&page=${deepPage(v.id)}`) },
+    // Deep pages by cursor (keyset), as clients are told to page past the first few: the same rows as page
+    // deepPage() of the offset API, without reading and skipping the pages before it.
+    { name: `view ${v.id} ${v.title}: deep page (cursor)`, next: () => get(`/api/v2/views/${v.id}/tickets.json?page[size]=${PER_PAGE}&page[after]=${deepCursors.get(v.id) ?? ''}`) },
   ]),
   { name: 'tickets list, cursor page 1', next: () => get('/api/v2/tickets.json?page[size]=100') },
   { name: 'tickets list, cursor deep (middle)', next: () => get(`/api/v2/tickets.json?page[size]=100&page[after]=${cursor(mid.id)}`) },
@@ -155,7 +160,7 @@ function report() {
     `Node ${process.version}, PostgreSQL ${version} (shared_buffers as configured on the machine), autocannon ${DURATION} s per run after a 1 s warm-up (and ${WARMUP} s of all reads on each server before the first), runs alternating Sundial/raw.`,
     `Data: database \`${database}\`${fillNote ? `; ${fillNote}` : ''}.`,
     `Schema: migrations up to ${migration}; indexes on tickets: ${indexes.join(', ')}.`,
-    `Actors: agent ${agent.email} (API token), customer ${customer.email} with ${customer.n} requests. Views page ${PER_PAGE} per page; deep page = 90 % of the view's pages (at most page 1000): ${[...viewCounts].map(([id, n]) => `view ${id} ${n} tickets → page ${deepPage(id)}`).join(', ')}.`,
+    `Actors: agent ${agent.email} (API token), customer ${customer.email} with ${customer.n} requests. Views page ${PER_PAGE} per page; deep page = 90 % of the view's pages (at most page 1000), read by cursor (page[after] of the row before it): ${[...viewCounts].map(([id, n]) => `view ${id} ${n} tickets → page ${deepPage(id)}`).join(', ')}.`,
     `Memory: Sundial RSS idle ${f1(idle?.sundialRss ?? 0)} MB; PostgreSQL PSS of this database's backends idle ${f1(idle?.pgPss ?? 0)} MB; all postgres processes on the machine (other databases included) ${f1(idle?.pgAllPss ?? 0)} MB idle, ${f1(pgAllPss)} MB at the end.`,
     '',
     'CPU ms/req: CPU time of the server process (user + system, all threads) per request; PG ms/req: CPU time of the PostgreSQL backends serving the database per request. Ratio: Sundial req/s ÷ raw req/s.',
@@ -224,6 +229,7 @@ try {
     viewCounts.set(v.id, ((await res.json()) as { view_count: { value: number } }).view_count.value);
   }
   console.log(`Database ${database}: ${tickets} tickets; agent ${agent.email}, customer ${customer.email} (${customer.n} requests)`);
+  deepCursors = await deepViewCursors(url, agent.id, VIEWS, deepPage, PER_PAGE);
   console.log(`View counts: ${[...viewCounts].map(([id, n]) => `${id}:${n} (deep page ${deepPage(id)})`).join(', ')}`);
   const counters = new Map<string, { n: number }>();
   // Both processes warm up (JIT, connection pools, PostgreSQL's cache) on the read-only operations first.

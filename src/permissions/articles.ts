@@ -44,6 +44,18 @@ export function visibleArticles(actor: Actor | null) {
   };
 }
 
+/**
+ * Sections (and through them categories) follow their articles: agents see all of them, everyone else
+ * only those holding at least one article they may read, so the name of an internal section never
+ * reaches a customer. A section or category a reader may not see is "not found", its article list too.
+ */
+export function visibleSections(actor: Actor | null) {
+  return (eb: ExpressionBuilder<Database, 'help_sections'>): Expression<SqlBool> => {
+    if (isAgent(actor)) return eb.val(true);
+    return eb('help_sections.id', 'in', eb.selectFrom('help_articles').select('help_articles.section_id').where(visibleArticles(actor)));
+  };
+}
+
 /** Agents and admins write articles (and their drafts, versions and files) and read feedback. */
 export const canAuthorArticles = (actor: Actor | null) => isAgent(actor);
 

@@ -22,11 +22,20 @@ class SqlFileMigrationProvider implements MigrationProvider {
 
 /** Applies pending migrations; Kysely holds an advisory lock so nodes booting together migrate once. */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new SqlFileMigrationProvider() });
+  // Unordered: 0023–0025 landed after 0026, so databases migrated in between have 0026 and still need
+  // them (Kysely would refuse them as out of order). Pending migrations still run in name order.
+  const migrator = new Migrator({ db, provider: new SqlFileMigrationProvider(), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
+    const unknown = /previously executed migration (\S+) is missing/.exec(reason)?.[1];
+    if (unknown) {
+      throw new Error(
+        `This database has migration ${unknown}, which this version of Sundial does not know: a newer release has upgraded it. ` +
+          'Run that release (or a later one), or restore the backup taken before the upgrade.',
+      );
+    }
     throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${reason}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

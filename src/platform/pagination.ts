@@ -1,11 +1,39 @@
 import type { FastifyRequest } from 'fastify';
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { AppError } from './errors.js';
 import { baseUrl } from './http.js';
 
+/**
+ * What a cursor says: the id of the row it points at and, for lists ordered by something other than
+ * the id (keyset cursors), the sort it was made for (`updated_at`, `-updated_at`) and that row's sort value.
+ */
+export interface CursorPosition {
+  id: number;
+  sort?: string;
+  value?: unknown;
+}
+
 export type PageRequest =
   | { mode: 'offset'; page: number; perPage: number; desc: boolean }
-  | { mode: 'cursor'; size: number; afterId?: number; beforeId?: number; desc: boolean };
+  | {
+      mode: 'cursor';
+      size: number;
+      afterId?: number;
+      beforeId?: number;
+      desc: boolean;
+      /** The whole cursors, for keyset lists (afterId/beforeId are their ids). */
+      after?: CursorPosition;
+      before?: CursorPosition;
+      /** The `sort` parameter without its sign, when given. */
+      sort?: string;
+    };
+
+export interface PageOptions {
+  /** Fields the `sort` parameter of cursor pages may name (default: id and created_at). */
+  sorts?: readonly string[];
+  /** Offset pages may not start at or past this record (Zendesk: 10,000); deeper pages must use a cursor. */
+  maxOffset?: number;
+}
 
 /** What a repository is asked for: a slice in id order, one row more than needed to know if more exist. */
 export interface Slice {
@@ -16,15 +44,28 @@ export interface Slice {
   desc: boolean;
 }
 
-const encodeCursor = (id: number) => Buffer.from(JSON.stringify({ id })).toString('base64url');
-function decodeCursor(text: string): number {
+export const invalidCursor = (why = 'it must be a value returned in meta.after_cursor or meta.before_cursor') =>
+  new AppError('InvalidPaginationParameter', `Invalid cursor: ${why}`);
+
+/** `{id}` for id-ordered lists; `{s, v, id}` (sort, sort value, id) for keyset lists. Opaque to clients. */
+export function encodeCursor(p: number | CursorPosition): string {
+  const at = typeof p === 'number' ? { id: p } : p.sort === undefined ? { id: p.id } : { s: p.sort, v: p.value ?? null, id: p.id };
+  return Buffer.from(JSON.stringify(at)).toString('base64url');
+}
+
+function decodeCursor(text: string): CursorPosition {
+  let parsed: unknown;
   try {
-    const id = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')).id;
-    if (Number.isSafeInteger(id) && id >= 0) return id;
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
-    /* fall through */
+    throw invalidCursor();
   }
-  throw new AppError('InvalidPaginationParameter', 'Invalid cursor: it must be a value returned in meta.after_cursor or meta.before_cursor');
+  // Anything may arrive here (a cursor is client input): only a well-formed shape gets through.
+  const c = parsed as { id?: unknown; s?: unknown; v?: unknown } | null;
+  if (!c || typeof c !== 'object' || !Number.isSafeInteger(c.id) || (c.id as number) < 0) throw invalidCursor();
+  if (c.s === undefined) return { id: c.id as number };
+  if (typeof c.s !== 'string' || !('v' in c)) throw invalidCursor();
+  return { id: c.id as number, sort: c.s, value: c.v };
 }
 
 function intParam(value: unknown, name: string, min: number, max: number, fallback: number): number {
@@ -35,32 +76,41 @@ function intParam(value: unknown, name: string, min: number, max: number, fallba
 }
 
 /** Zendesk picks cursor pagination when `page[size]` is present, offset pagination otherwise. */
-export function readPageRequest(req: FastifyRequest): PageRequest {
+export function readPageRequest(req: FastifyRequest, options: PageOptions = {}): PageRequest {
   const q = req.query as Record<string, unknown>;
   const page = q.page;
   const bracket = (k: string) => q[`page[${k}]`] ?? (typeof page === 'object' && page ? (page as Record<string, unknown>)[k] : undefined);
   const size = bracket('size');
   const sortParam = String(q.sort ?? '');
   if (size !== undefined) {
-    if (sortParam && !['id', '-id', 'created_at', '-created_at'].includes(sortParam)) {
-      throw new AppError('InvalidPaginationParameter', `sort=${sortParam} is not supported; use id, -id, created_at or -created_at`);
+    const sorts = options.sorts ?? ['id', 'created_at'];
+    const sort = sortParam.replace(/^-/, '');
+    if (sortParam && !sorts.includes(sort)) {
+      throw new AppError('InvalidPaginationParameter', `sort=${sortParam} is not supported; use ${sorts.flatMap((f) => [f, `-${f}`]).join(', ')}`);
     }
-    const after = bracket('after');
-    const before = bracket('before');
+    const after = bracket('after') ? decodeCursor(String(bracket('after'))) : undefined;
+    const before = bracket('before') ? decodeCursor(String(bracket('before'))) : undefined;
     return {
       mode: 'cursor',
       size: intParam(size, 'page[size]', 1, 100, 100),
-      afterId: after ? decodeCursor(String(after)) : undefined,
-      beforeId: before ? decodeCursor(String(before)) : undefined,
+      afterId: after?.id,
+      beforeId: before?.id,
+      after,
+      before,
       desc: sortParam.startsWith('-'),
+      ...(sortParam ? { sort } : {}),
     };
   }
-  return {
-    mode: 'offset',
+  const offset = {
+    mode: 'offset' as const,
     page: intParam(typeof page === 'object' ? undefined : page, 'page', 1, 100_000, 1),
     perPage: intParam(q.per_page, 'per_page', 1, 100, 100),
     desc: String(q.sort_order ?? '').toLowerCase() === 'desc',
   };
+  if (options.maxOffset !== undefined && (offset.page - 1) * offset.perPage >= options.maxOffset) {
+    throw new AppError('InvalidPaginationParameter', `Offset pages stop at record ${options.maxOffset}; page deeper with page[size] and page[after] (cursor pagination)`);
+  }
+  return offset;
 }
 
 export function sliceOf(p: PageRequest): Slice {
@@ -79,6 +129,13 @@ function linkWith(req: FastifyRequest, changes: Record<string, string | null>): 
   return `${baseUrl(req)}${url.pathname}${url.search}`;
 }
 
+export interface EnvelopeOptions<T> {
+  /** The cursor of a row (default: its id); keyset lists put the row's sort value in it. */
+  cursorOf?: (row: T) => string;
+  /** The same cap as given to readPageRequest: no next_page link past it. */
+  maxOffset?: number;
+}
+
 /**
  * Builds the list envelope: offset (`next_page`, `previous_page`, `count`) or cursor (`meta`, `links`).
  * `rows` is what the repository returned for `sliceOf(p)` (one extra row signals more).
@@ -90,9 +147,11 @@ export function pageEnvelope<T extends { id: number }>(
   rows: T[],
   present: (row: T) => unknown,
   count?: number,
+  { cursorOf = (row: T) => encodeCursor(row.id), maxOffset }: EnvelopeOptions<T> = {},
 ): Record<string, unknown> {
   if (p.mode === 'offset') {
-    const hasMore = rows.length > p.perPage;
+    // At the offset cap the list ends for offset clients (node-zendesk follows next_page until null).
+    const hasMore = rows.length > p.perPage && (maxOffset === undefined || p.page * p.perPage < maxOffset);
     const items = rows.slice(0, p.perPage);
     return {
       [key]: items.map(present),
@@ -107,8 +166,8 @@ export function pageEnvelope<T extends { id: number }>(
   if (backwards) items = items.reverse();
   const first = items[0];
   const last = items[items.length - 1];
-  const afterCursor = last ? encodeCursor(last.id) : null;
-  const beforeCursor = first ? encodeCursor(first.id) : null;
+  const afterCursor = last ? cursorOf(last) : null;
+  const beforeCursor = first ? cursorOf(first) : null;
   const nextExists = backwards ? items.length > 0 : hasMore;
   // As Zendesk: every non-empty page has a before cursor and a prev link (the page before the first is empty).
   const prevExists = items.length > 0;
@@ -134,6 +193,70 @@ export function applySlice<QB extends SelectQueryBuilder<any, any, any>>(qb: QB,
   q = q.orderBy(id, descending ? 'desc' : 'asc').limit(s.limit);
   if (s.offset) q = q.offset(s.offset);
   return q as QB;
+}
+
+/**
+ * A keyset-ordered list: `sort` then `id`, both ascending or both descending, rows whose sort value is
+ * NULL last in either direction. `nullable` says whether such rows can exist.
+ */
+export interface KeysetOrder {
+  sort: Expression<unknown>;
+  id: Expression<unknown>;
+  desc: boolean;
+  nullable: boolean;
+}
+
+/** A cursor's place in a KeysetOrder: its sort value as a SQL expression of the sort's type (null: none), and its id. */
+export interface KeysetPlace {
+  value: Expression<unknown> | null;
+  id: number;
+}
+
+type Where = (eb: ExpressionBuilder<any, any>) => Expression<SqlBool>;
+
+/**
+ * The queries whose results, concatenated, are the rows after `after` (or before `before`, nearest first)
+ * in `order`: run them in turn until `limit` rows are in hand (firstRows). Each is a plain range of
+ * `(sort, id)` — a row comparison such as `(sort, id) > ($v, $id)` — ordered by `sort, id` with
+ * PostgreSQL's default NULL placement, so one btree on (…, sort, id) serves it in either direction and
+ * page 1,000 costs what page 1 does. NULL sort values (last in the list, in id order) are a second range:
+ * a single `... OR sort IS NULL` would stop the planner from starting the index scan at the cursor.
+ */
+export function keysetQueries<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, order: KeysetOrder, at: { after?: KeysetPlace; before?: KeysetPlace }, limit: number): QB[] {
+  const backwards = !!at.before && !at.after;
+  const place = at.after ?? at.before;
+  const descending = order.desc !== backwards; // the direction rows are fetched in
+  const further = descending ? '<' : '>';
+  const { sort, id } = order;
+  const range = (where: Where) =>
+    (qb as SelectQueryBuilder<any, any, any>)
+      .where(where)
+      .orderBy(sort, descending ? 'desc' : 'asc')
+      .orderBy(id, descending ? 'desc' : 'asc')
+      .limit(limit) as QB;
+  // Rows with a sort value, and (nullable sorts only) rows without one, each relative to the cursor.
+  let valued: Where | null = (eb) => (order.nullable ? eb(sort, 'is not', null) : eb.lit(true));
+  let unvalued: Where | null = order.nullable ? (eb) => eb(sort, 'is', null) : null;
+  if (place && place.value !== null) {
+    const v = place.value;
+    valued = () => sql<SqlBool>`(${sort}, ${id}) ${sql.raw(further)} (${v}, ${place.id})`;
+    if (backwards) unvalued = null; // NULLs come after every value
+  } else if (place) {
+    valued = backwards ? valued : null;
+    unvalued = (eb) => eb.and([eb(sort, 'is', null), eb(id, further, place.id)]);
+  }
+  const ranges = [valued, unvalued].filter((w): w is Where => w !== null).map(range);
+  return backwards ? ranges.reverse() : ranges;
+}
+
+/** Runs keyset queries in turn until `limit` rows are in hand; the second one only at the NULL boundary. */
+export async function firstRows<R>(queries: { execute(): Promise<R[]> }[], limit: number): Promise<R[]> {
+  const rows: R[] = [];
+  for (const q of queries) {
+    if (rows.length >= limit) break;
+    rows.push(...(await q.execute()));
+  }
+  return rows.slice(0, limit);
 }
 
 /** Zendesk's `{count: {value, refreshed_at}}`; Sundial counts live, so the count is always fresh. */

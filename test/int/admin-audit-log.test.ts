@@ -86,6 +86,135 @@ describe('recording administrative actions', () => {
     expect((await entries('trigger')).filter((e) => e.source_id === trigger.body.trigger.id).map((e) => e.action)).toEqual(['destroy', 'create']);
   });
 
+  it('records organizations created, updated and deleted, and no entry for a refused change', async () => {
+    const name = `Audit org ${uniq()}`;
+    const org = await admin.api.request('POST', '/api/v2/organizations', { organization: { name, support_plan: 'enterprise', domain_names: [`${uniq('d')}.example.com`] } }, UA);
+    expect(org.status).toBe(201);
+    const id = org.body.organization.id;
+    expect((await admin.api.put(`/api/v2/organizations/${id}`, { organization: { support_plan: 'premier', shared_tickets: true } })).status).toBe(200);
+    // The upsert updates through the same use case, and is recorded the same way.
+    expect((await admin.api.post('/api/v2/organizations/create_or_update', { organization: { id, notes: 'Key account' } })).status).toBe(200);
+    // A refused change (the name is taken) leaves no entry.
+    expect((await admin.api.post('/api/v2/organizations', { organization: { name } })).status).toBe(422);
+    await createCustomer(env, org.body.organization);
+    expect((await admin.api.delete(`/api/v2/organizations/${id}`)).status).toBe(204);
+
+    const mine = (await entries('organization')).filter((e) => e.source_id === id);
+    expect(mine.map((e) => e.action)).toEqual(['destroy', 'update', 'update', 'create']);
+    const [gone, notes, plan, made] = mine;
+    expect(made).toMatchObject({ actor_id: admin.user.id, source_label: name, ip_address: admin.api.ip, user_agent: UA['user-agent'], after: { name, support_plan: 'enterprise' } });
+    expect(plan).toMatchObject({ before: { support_plan: 'enterprise', shared_tickets: false }, after: { support_plan: 'premier', shared_tickets: true } });
+    expect(plan.change_description).toBe('support_plan: "enterprise" → "premier"; shared_tickets: false → true');
+    expect(notes).toMatchObject({ before: { notes: null }, after: { notes: 'Key account' } });
+    expect(gone).toMatchObject({ action_label: 'Deleted', change_description: 'Organization deleted; 1 member(s) detached', before: { name, support_plan: 'premier' } });
+  });
+
+  it('records groups created, updated and deleted, and members added and removed', async () => {
+    const name = `Audit group ${uniq()}`;
+    const group = await admin.api.request('POST', '/api/v2/groups', { group: { name, description: 'Second line' } }, UA);
+    expect(group.status).toBe(201);
+    const id = group.body.group.id;
+    expect((await admin.api.put(`/api/v2/groups/${id}`, { group: { name: `${name} (renamed)` } })).status).toBe(200);
+    expect((await admin.api.post('/api/v2/groups', { group: { name: `${name} (renamed)` } })).status).toBe(422);
+    const agent = await createAgent(env);
+    const membership = await admin.api.post('/api/v2/group_memberships', { group_membership: { user_id: agent.user.id, group_id: id } });
+    expect(membership.status).toBe(201);
+    expect((await admin.api.delete(`/api/v2/group_memberships/${membership.body.group_membership.id}`)).status).toBe(204);
+    expect((await admin.api.post('/api/v2/group_memberships', { group_membership: { user_id: agent.user.id, group_id: id } })).status).toBe(201);
+    expect((await admin.api.delete(`/api/v2/groups/${id}`)).status).toBe(204);
+
+    const mine = (await entries('group')).filter((e) => e.source_id === id);
+    expect(mine.map((e) => e.action)).toEqual(['destroy', 'member_add', 'member_remove', 'member_add', 'update', 'create']);
+    expect(mine[5]).toMatchObject({ actor_id: admin.user.id, source_label: name, user_agent: UA['user-agent'], after: { name, description: 'Second line', is_public: true } });
+    expect(mine[4]).toMatchObject({ source_label: `${name} (renamed)`, before: { name }, after: { name: `${name} (renamed)` } });
+    expect(mine[3]).toMatchObject({ action_label: 'Member added', change_description: `${agent.user.email} added`, after: { user_id: agent.user.id } });
+    expect(mine[2]).toMatchObject({ action_label: 'Member removed', change_description: `${agent.user.email} removed`, before: { user_id: agent.user.id } });
+    expect(mine[0]).toMatchObject({ change_description: 'Group deleted; 1 membership(s) removed', before: { name: `${name} (renamed)` } });
+  });
+
+  it('records macros, shared ones by admins and personal ones by agents, with the actor who made the change', async () => {
+    const title = `Audit macro ${uniq()}`;
+    const macro = await admin.api.request('POST', '/api/v2/macros', { macro: { title, actions: [{ field: 'priority', value: 'high' }] } }, UA);
+    expect(macro.status).toBe(201);
+    const id = macro.body.macro.id;
+    expect((await admin.api.put(`/api/v2/macros/${id}`, { macro: { active: false, actions: [{ field: 'priority', value: 'low' }] } })).status).toBe(200);
+    // Refused: an invalid action leaves no entry.
+    expect((await admin.api.put(`/api/v2/macros/${id}`, { macro: { actions: [{ field: 'no_such_field', value: 'x' }] } })).status).toBe(422);
+    expect((await admin.api.delete(`/api/v2/macros/${id}`)).status).toBe(204);
+    const mine = (await entries('macro')).filter((e) => e.source_id === id);
+    expect(mine.map((e) => e.action)).toEqual(['destroy', 'update', 'create']);
+    expect(mine[2]).toMatchObject({ actor_id: admin.user.id, source_label: title, user_agent: UA['user-agent'], after: { title, active: true, restriction: null, actions: [{ field: 'priority', value: 'high' }] } });
+    expect(mine[1]).toMatchObject({ before: { active: true, actions: [{ field: 'priority', value: 'high' }] }, after: { active: false, actions: [{ field: 'priority', value: 'low' }] } });
+    expect(mine[0]).toMatchObject({ action_label: 'Deleted', before: { title } });
+
+    const agent = await createAgent(env);
+    const personal = await agent.api.post('/api/v2/macros', { macro: { title: `Mine ${uniq()}`, actions: [{ field: 'status', value: 'open' }] } });
+    expect(personal.status).toBe(201);
+    const [own] = (await entries('macro')).filter((e) => e.source_id === personal.body.macro.id);
+    expect(own).toMatchObject({ action: 'create', actor_id: agent.user.id, after: { restriction: { type: 'User', ids: [agent.user.id] } } });
+  });
+
+  it('records staff accounts, help-center structure, paging targets, on-call schedules, ticket forms and field options', async () => {
+    // A new agent is access granted (a new customer is not an admin action).
+    const email = `${uniq('staff')}@example.test`;
+    const staff = await admin.api.post('/api/v2/users', { user: { name: 'New Agent', email, role: 'agent', password: `pw-${uniq()}-${uniq()}` } });
+    expect(staff.status).toBe(201);
+    const customer = await admin.api.post('/api/v2/users', { user: { name: 'New Customer', email: `${uniq('cust')}@example.test` } });
+    expect(customer.status).toBe(201);
+    const users = await entries('user');
+    expect(users.find((e) => e.source_id === staff.body.user.id)).toMatchObject({ action: 'create', actor_id: admin.user.id, after: { role: 'agent', password_set: true } });
+    expect(users.some((e) => e.source_id === customer.body.user.id)).toBe(false);
+
+    const category = await admin.api.post('/api/v2/help_center/categories', { category: { name: `Audit category ${uniq()}` } });
+    const section = await admin.api.post(`/api/v2/help_center/categories/${category.body.category.id}/sections`, { section: { name: 'Audit section' } });
+    expect((await admin.api.put(`/api/v2/help_center/sections/${section.body.section.id}`, { section: { name: 'Audit section (renamed)' } })).status).toBe(200);
+    expect((await admin.api.delete(`/api/v2/help_center/categories/${category.body.category.id}`)).status).toBe(204);
+    expect((await entries('help_center_category')).filter((e) => e.source_id === category.body.category.id).map((e) => e.action)).toEqual(['destroy', 'create']);
+    const sections = (await entries('help_center_section')).filter((e) => e.source_id === section.body.section.id);
+    expect(sections.map((e) => [e.action, e.change_description])).toEqual([
+      ['update', 'name: "Audit section" → "Audit section (renamed)"'],
+      ['create', 'Section created'],
+    ]);
+
+    // Paging targets: the routing key and a webhook URL's path are credentials and stay out of the log.
+    const target = await admin.api.post('/api/v2/paging/targets', { target: { name: `Audit PD ${uniq()}`, kind: 'pagerduty', routing_key: 'R0UTINGKEYSECRET42' } });
+    expect(target.status).toBe(201);
+    const slackUrl = 'https://hooks.example.com/services/T000/B000/HOOKPATHSECRET';
+    expect((await admin.api.put(`/api/v2/paging/targets/${target.body.target.id}`, { target: { kind: 'slack', url: slackUrl, routing_key: null } })).status).toBe(200);
+    expect((await admin.api.delete(`/api/v2/paging/targets/${target.body.target.id}`)).status).toBe(204);
+    const targets = (await entries('paging_target')).filter((e) => e.source_id === target.body.target.id);
+    expect(targets.map((e) => e.action)).toEqual(['destroy', 'update', 'create']);
+    expect(targets[1]).toMatchObject({ before: { kind: 'pagerduty', url: null, routing_key: '••••••••ET42' }, after: { kind: 'slack', url: 'https://hooks.example.com/…', routing_key: null } });
+    expect(JSON.stringify(targets)).not.toContain('R0UTINGKEYSECRET42');
+    expect(JSON.stringify(targets)).not.toContain('HOOKPATHSECRET');
+
+    const schedule = await admin.api.post('/api/v2/on_call/schedules', { schedule: { name: `Audit rota ${uniq()}`, rotation_start: '2031-01-06T09:00:00Z', participant_ids: [admin.user.id] } });
+    expect(schedule.status).toBe(201);
+    const sid = schedule.body.schedule.id;
+    expect((await admin.api.put(`/api/v2/on_call/schedules/${sid}`, { schedule: { rotation_hours: 24 } })).status).toBe(200);
+    const override = await admin.api.post(`/api/v2/on_call/schedules/${sid}/overrides`, { override: { role: 'primary', user_id: admin.user.id, starts_at: '2031-02-01T00:00:00Z', ends_at: '2031-02-02T00:00:00Z' } });
+    expect(override.status).toBe(201);
+    expect((await admin.api.delete(`/api/v2/on_call/schedules/${sid}/overrides/${override.body.schedule.overrides[0].id}`)).status).toBe(204);
+    expect((await admin.api.delete(`/api/v2/on_call/schedules/${sid}`)).status).toBe(204);
+    const rota = (await entries('on_call_schedule')).filter((e) => e.source_id === sid);
+    expect(rota.map((e) => e.action)).toEqual(['destroy', 'override_remove', 'override_add', 'update', 'create']);
+    expect(rota[3]).toMatchObject({ before: { rotation_hours: 168 }, after: { rotation_hours: 24 } });
+
+    const form = (await admin.api.get('/api/v2/ticket_forms')).body.ticket_forms[0];
+    expect((await admin.api.put(`/api/v2/ticket_forms/${form.id}`, { ticket_form: { display_name: form.display_name } })).status).toBe(200);
+    expect((await entries('ticket_form')).find((e) => e.source_id === form.id)).toMatchObject({ action: 'update', actor_id: admin.user.id });
+    const field = (await admin.api.get('/api/v2/ticket_fields')).body.ticket_fields.find((f: any) => f.type === 'tagger');
+    const value = uniq('audit_');
+    const option = await admin.api.post(`/api/v2/ticket_fields/${field.id}/options`, { custom_field_option: { name: 'Audit option', value } });
+    expect(option.status).toBe(201);
+    expect((await admin.api.put(`/api/v2/ticket_fields/${field.id}/options/${option.body.custom_field_option.id}`, { custom_field_option: { active: false } })).status).toBe(200);
+    const options = (await entries('ticket_field')).filter((e) => e.source_id === field.id).slice(0, 2);
+    expect(options.map((e) => [e.action, e.change_description])).toEqual([
+      ['option_update', `Option ${value}: active: true → false`],
+      ['option_add', `Option ${value} added`],
+    ]);
+  });
+
   it('records API tokens and OAuth clients created and revoked, never their secrets', async () => {
     const token = await admin.api.post('/api/v2/api_tokens', { token: { description: 'audit token' } });
     expect((await admin.api.delete(`/api/v2/api_tokens/${token.body.token.id}`)).status).toBe(204);

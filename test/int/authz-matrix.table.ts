@@ -396,8 +396,10 @@ export const TABLE: Record<string, Entry> = {
   'GET /api/portal/two_factor': e(signedIn()),
   'POST /api/portal/two_factor/enrollment': e(agentOnly(), { body: async (c) => void (await c.w.twoFactor.off(c.who)) }),
   'POST /api/portal/two_factor/enrollment/confirm': e(agentOnly(), { body: async (c) => ({ code: await c.w.twoFactor.started(c.who) }) }),
-  // Staff turn theirs off with password and a recovery code; an end user has none on (they cannot enroll): 409.
-  'POST /api/portal/two_factor/disable': e(signedIn({ endUsers: '409' }), { body: async (c) => ({ password: c.who.password ?? 'x', recovery_code: await c.w.twoFactor.on(c.who) }) }),
+  // Staff turn theirs off, or replace their recovery codes, with password and a recovery code; end users
+  // cannot have two-factor (they cannot enroll): 403, as for enrollment.
+  'POST /api/portal/two_factor/disable': e(agentOnly(), { body: async (c) => ({ password: c.who.password ?? 'x', recovery_code: await c.w.twoFactor.on(c.who) }) }),
+  'POST /api/portal/two_factor/recovery_codes': e(agentOnly(), { body: async (c) => ({ password: c.who.password ?? 'x', recovery_code: await c.w.twoFactor.on(c.who) }) }),
   // Administrators: another user's two-factor status and reset, and the desk-wide requirement.
   'GET /api/v2/users/:id/two_factor': e(adminOnly()),
   'DELETE /api/v2/users/:id/two_factor': e(adminOnly(), { params: async (c) => ({ id: await c.w.fresh.twoFactorUser() }) }),
@@ -425,9 +427,10 @@ export const TABLE: Record<string, Entry> = {
   'GET /api/v2/help_center/:locale/categories/:id/sections': e(hiddenArticle(), { params: (c) => ({ id: c.w.hc.catInternal }) }),
   'POST /api/v2/help_center/categories/:id/sections': e(adminOnly(), { body: () => ({ section: { name: `S ${uniq()}` } }) }),
   'POST /api/v2/help_center/:locale/categories/:id/sections': e(adminOnly(), { body: () => ({ section: { name: `S ${uniq()}` } }) }),
-  // Article lists show each reader what they may read (an empty page where that is nothing).
+  // Article lists show each reader what they may read; the list of a section or category they may not
+  // see is "not found", like the section or category itself.
   'GET /api/v2/help_center/categories/:id/articles': e(publicApi()),
-  'GET /api/v2/help_center/:locale/categories/:id/articles': e(publicApi(), { params: (c) => ({ id: c.w.hc.catInternal }) }),
+  'GET /api/v2/help_center/:locale/categories/:id/articles': e(hiddenArticle(), { params: (c) => ({ id: c.w.hc.catInternal }) }),
   'GET /api/v2/help_center/sections': e(publicApi()),
   'GET /api/v2/help_center/:locale/sections': e(publicApi()),
   'GET /api/v2/help_center/sections/:id': e(orgOArticle(), { params: (c) => ({ id: c.w.hc.secOrg }) }),
@@ -435,7 +438,7 @@ export const TABLE: Record<string, Entry> = {
   'PUT /api/v2/help_center/sections/:id': e(adminOnly(), { body: () => ({ section: { description: 'Touched by the matrix' } }) }),
   'DELETE /api/v2/help_center/sections/:id': e(adminOnly(), { params: async (c) => ({ id: await c.w.fresh.hcSection() }) }),
   'GET /api/v2/help_center/sections/:id/articles': e(publicApi()),
-  'GET /api/v2/help_center/:locale/sections/:id/articles': e(publicApi(), { params: (c) => ({ id: c.w.hc.secInternal }) }),
+  'GET /api/v2/help_center/:locale/sections/:id/articles': e(hiddenArticle(), { params: (c) => ({ id: c.w.hc.secInternal }) }),
   // Agents write articles (created as drafts here, so readers' lists stay as the fixtures made them).
   'POST /api/v2/help_center/sections/:id/articles': e(agentOnly(), { body: () => ({ article: { title: `A ${uniq()}`, body: 'Matrix', draft: true } }) }),
   'POST /api/v2/help_center/:locale/sections/:id/articles': e(agentOnly(), { body: () => ({ article: { title: `A ${uniq()}`, body: 'Matrix', draft: true } }) }),

@@ -186,14 +186,26 @@ describe('visibility', () => {
     expect((await inA.api.post('/api/v2/help_center/deflection/answered', { deflection: { article_id: internal.id, subject: 's' } })).status).toBe(404);
   });
 
-  it('a section holding only internal articles is hidden from customers', async () => {
+  it('a section holding only internal articles is hidden from customers, its article list too', async () => {
     const category = await admin.api.post('/api/v2/help_center/categories', { category: { name: `Internal ${uniq()}` } });
     const section = await admin.api.post(`/api/v2/help_center/categories/${category.body.category.id}/sections`, { section: { name: 'Runbooks' } });
-    await agent.api.post(`/api/v2/help_center/sections/${section.body.section.id}/articles`, { article: { title: 'Restart the pager', body: 'x', visibility: 'agents_only' } });
-    expect((await anonymous.get(`/api/v2/help_center/sections/${section.body.section.id}`)).status).toBe(404);
-    expect((await anonymous.get(`/api/v2/help_center/categories/${category.body.category.id}`)).status).toBe(404);
-    expect(idsOf((await anonymous.get('/api/v2/help_center/sections')).body.sections)).not.toContain(section.body.section.id);
+    const article = await agent.api.post(`/api/v2/help_center/sections/${section.body.section.id}/articles`, { article: { title: 'Restart the pager', body: 'x', visibility: 'agents_only' } });
+    const customer = await createCustomer(env, await createOrganization(env));
+    for (const api of [anonymous, customer.api]) {
+      expect((await api.get(`/api/v2/help_center/sections/${section.body.section.id}`)).status).toBe(404);
+      expect((await api.get(`/api/v2/help_center/categories/${category.body.category.id}`)).status).toBe(404);
+      // Lists under a hidden section or category answer as the section or category does, not with an empty page.
+      expect((await api.get(`/api/v2/help_center/categories/${category.body.category.id}/sections`)).status).toBe(404);
+      expect((await api.get(`/api/v2/help_center/sections/${section.body.section.id}/articles`)).status).toBe(404);
+      expect((await api.get(`/api/v2/help_center/en-us/sections/${section.body.section.id}/articles`)).status).toBe(404);
+      expect((await api.get(`/api/v2/help_center/categories/${category.body.category.id}/articles`)).status).toBe(404);
+      expect(idsOf((await api.get('/api/v2/help_center/sections')).body.sections)).not.toContain(section.body.section.id);
+    }
     expect((await agent.api.get(`/api/v2/help_center/sections/${section.body.section.id}`)).status).toBe(200);
+    expect(idsOf((await agent.api.get(`/api/v2/help_center/sections/${section.body.section.id}/articles`)).body.articles)).toEqual([article.body.article.id]);
+    expect(idsOf((await agent.api.get(`/api/v2/help_center/categories/${category.body.category.id}/articles`)).body.articles)).toEqual([article.body.article.id]);
+    // An id that names no section is "not found" to everyone.
+    expect((await agent.api.get('/api/v2/help_center/sections/999999999/articles')).status).toBe(404);
   });
 });
 

@@ -5,11 +5,14 @@
  * desk; the SQL is the real one, captured from the pg driver while the HTTP routes run, then EXPLAINed
  * with the same parameters.
  */
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillDatabase } from '../../bench/load.js';
 import { apiToken } from '../../bench/lib.js';
-import { VIEWS } from '../../src/modules/views/view-definitions.js';
+import type { Actor } from '../../src/modules/accounts/actor.js';
+import { encodeCursor } from '../../src/platform/pagination.js';
+import { VIEWS, type ViewDefinition } from '../../src/modules/views/view-definitions.js';
 import { startTestApp, type TestEnv } from '../harness.js';
 
 /** Enough rows that index and sequential plans are costed apart (~30 MB of tickets, ~150k comments). */
@@ -34,6 +37,8 @@ interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
+  'Index Cond'?: string;
+  'Plan Rows'?: number;
   Plans?: PlanNode[];
 }
 
@@ -105,19 +110,56 @@ async function plansOf(url: string, auth: string): Promise<{ sql: string; nodes:
   return out;
 }
 
-/** Fails with every offending SQL and its plan when any of `urls` reads a watched table sequentially. */
+/**
+ * "Recently solved" filters on solved_at (within 7 days) but sorts by updated_at. The two are correlated
+ * (a ticket is updated when solved), which the planner cannot know, so from a deep cursor it may read every
+ * recently solved ticket through tickets_solved_or_closed_idx and sort them (a week of solves: ~900 rows
+ * here, ~30k at 1M) instead of the (updated_at, id) range. Still no sequential scan; the sort is bounded
+ * by a week of solves, not by the desk or the page depth. Open item (issue 10): sort this view by solved_at.
+ */
+const CURSOR_BOUND_EXEMPT = new Set([7]);
+
+/** A page's worth of rows: a Sort over more than this sorted the whole list to show one page. */
+const SMALL_SORT = 1000;
+
+/**
+ * Fails with every offending SQL and its plan when any of `urls` reads a watched table sequentially or
+ * (with `noBigSort`) sorts more than a few pages of rows.
+ */
 async function expectNoSeqScan(auth: string, ...urls: string[]) {
+  await expectPlans(auth, { noBigSort: false }, ...urls);
+}
+
+async function expectPlans(auth: string, rules: { noBigSort: boolean }, ...urls: string[]) {
   const bad: string[] = [];
   for (const url of urls) {
     const plans = await plansOf(url, auth);
     expect(plans.length, `${url} sent no query on tickets or comments`).toBeGreaterThan(0);
-    const summary = plans.map((p) => p.nodes.filter((n) => n['Relation Name'] || n['Index Name']).map(describeNode).join(', ')).join(' | ');
+    const summary = plans.map((p) => p.nodes.filter((n) => n['Relation Name'] || n['Index Name'] || n['Node Type'] === 'Sort').map(describeNode).join(', ')).join(' | ');
     console.log(`${url}\n    ${summary}`);
     for (const p of plans) {
-      if (p.nodes.some((n) => n['Node Type'] === 'Seq Scan' && WATCHED.includes(n['Relation Name'] ?? ''))) bad.push(`${url}\n  ${p.sql}\n  → ${p.nodes.map(describeNode).join(' / ')}`);
+      const seq = p.nodes.some((n) => n['Node Type'] === 'Seq Scan' && WATCHED.includes(n['Relation Name'] ?? ''));
+      const bigSort = rules.noBigSort && p.nodes.some((n) => n['Node Type'] === 'Sort' && (n['Plan Rows'] ?? 0) > SMALL_SORT);
+      if (seq || bigSort) bad.push(`${url}\n  ${p.sql}\n  → ${p.nodes.map((n) => `${describeNode(n)} (${n['Plan Rows']} rows)`).join(' / ')}`);
     }
   }
   expect(bad).toEqual([]);
+}
+
+/** The cursor of the ticket 90 % down `view` in its own order, as the API would hand it out. */
+async function deepCursor(view: ViewDefinition): Promise<{ cursor: string; nullSort: boolean }> {
+  const { by, order } = view.sort;
+  const actor = { user: { id: ids.agent } } as Actor;
+  const query = env.ctx.db.selectFrom('tickets').where('tickets.deleted_at', 'is', null).where((eb) => view.filter(eb, actor));
+  const { n } = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await query
+    .select(['tickets.id', sql<string | null>`to_char(${sql.ref(`tickets.${by}`)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('v')])
+    .orderBy(sql`${sql.ref(`tickets.${by}`)} ${sql.raw(order)} NULLS LAST`)
+    .orderBy('tickets.id', order)
+    .offset(Math.floor(Number(n) * 0.9))
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  return { cursor: encodeCursor({ id: row.id, sort: `${order === 'desc' ? '-' : ''}${by}`, value: row.v }), nullSort: row.v === null };
 }
 
 const cursor = (id: number) => Buffer.from(JSON.stringify({ id })).toString('base64url');
@@ -126,6 +168,16 @@ describe('agent views use indexes on a large desk', () => {
   for (const view of VIEWS) {
     it(`view ${view.id} "${view.title}": first page, a deep page and its count`, async () => {
       await expectNoSeqScan(agentAuth, `/api/v2/views/${view.id}/tickets?per_page=100`, `/api/v2/views/${view.id}/tickets?per_page=25&page=20`);
+    });
+    it(`view ${view.id} "${view.title}": cursor pages, the first and one 90 % down, read only a page from an index`, async () => {
+      const { cursor, nullSort } = await deepCursor(view);
+      const deep = `/api/v2/views/${view.id}/tickets?page[size]=100&page[after]=${cursor}`;
+      await expectPlans(agentAuth, { noBigSort: true }, `/api/v2/views/${view.id}/tickets?page[size]=100`, deep);
+      // The cursor must bound the index scan (Index Cond), not filter rows read from the start of the view.
+      if (CURSOR_BOUND_EXEMPT.has(view.id)) return;
+      const bound = nullSort ? /IS NULL.*id > /s : /ROW\(/;
+      const keyset = (await plansOf(deep, agentAuth)).flatMap((p) => p.nodes).filter((n) => bound.test(n['Index Cond'] ?? ''));
+      expect(keyset.map(describeNode), deep).not.toEqual([]);
     });
   }
   it('count_many of every view', async () => {

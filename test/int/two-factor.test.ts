@@ -66,6 +66,11 @@ describe('two-factor enrollment', () => {
     const customer = await createCustomer(env, null);
     expect((await customer.api.post('/api/portal/two_factor/enrollment')).status).toBe(403);
     expect((await new Api(env.app).post('/api/portal/two_factor/enrollment')).status).toBe(401);
+    // Turning off and new recovery codes answer end users as enrollment does.
+    const reconfirm = { password: customer.password, code: '123456' };
+    expect((await customer.api.post('/api/portal/two_factor/disable', reconfirm)).status).toBe(403);
+    expect((await customer.api.post('/api/portal/two_factor/recovery_codes', reconfirm)).status).toBe(403);
+    expect((await new Api(env.app).post('/api/portal/two_factor/recovery_codes', reconfirm)).status).toBe(401);
   });
 
   it('ends the other sessions of the account when two-factor is turned on', async () => {
@@ -182,6 +187,62 @@ describe('turning two-factor off', () => {
     const login = await passwordStep(s.user.email, s.password);
     expect(login.body.csrf_token).toBeTruthy();
     expect(login.body.two_factor_required).toBeUndefined();
+  });
+});
+
+describe('new recovery codes', () => {
+  const storedDigests = async (userId: number) =>
+    (await env.ctx.db.selectFrom('two_factor_recovery_codes').select('code_hash').where('user_id', '=', userId).execute()).map((r) => r.code_hash.toString('hex')).sort();
+
+  it('replace all the old ones at once, after the password and a current code; sessions stay', async () => {
+    const s = await staffWithTwoFactor();
+    const [spent] = s.recoveryCodes;
+    const first = await passwordStep(s.user.email, s.password);
+    expect((await new Api(env.app).post('/api/portal/login/two_factor', { challenge_token: first.body.challenge_token, recovery_code: spent })).status).toBe(200);
+    expect((await s.session.get('/api/portal/two_factor')).body.two_factor.recovery_codes_remaining).toBe(9);
+
+    const res = await s.session.post('/api/portal/two_factor/recovery_codes', { password: s.password, code: await s.auth.code() });
+    expect(res.status).toBe(200);
+    expect(res.body.two_factor).toMatchObject({ enabled: true, recovery_codes_remaining: 10 });
+    const fresh: string[] = res.body.recovery_codes;
+    expect(fresh).toHaveLength(10);
+    expect(new Set(fresh).size).toBe(10);
+    for (const c of fresh) expect(c).toMatch(/^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/);
+    expect(fresh.filter((c) => s.recoveryCodes.includes(c))).toEqual([]);
+    // Kept as SHA-256 digests only, like the codes made at enrollment.
+    expect(await storedDigests(s.user.id)).toEqual(fresh.map((c) => digest(c.replace(/-/g, '')).toString('hex')).sort());
+
+    // An old, unused code no longer signs in; a new one does. The session that asked is still open.
+    const second = await passwordStep(s.user.email, s.password);
+    expect((await new Api(env.app).post('/api/portal/login/two_factor', { challenge_token: second.body.challenge_token, recovery_code: s.recoveryCodes[1] })).status).toBe(401);
+    const third = await passwordStep(s.user.email, s.password);
+    expect((await new Api(env.app).post('/api/portal/login/two_factor', { challenge_token: third.body.challenge_token, recovery_code: fresh[0] })).status).toBe(200);
+    expect((await s.session.get('/api/portal/session')).status).toBe(200);
+  });
+
+  it('take a recovery code instead of a code, which is spent with the rest', async () => {
+    const s = await staffWithTwoFactor();
+    const res = await s.session.post('/api/portal/two_factor/recovery_codes', { password: s.password, recovery_code: s.recoveryCodes[0] });
+    expect(res.status).toBe(200);
+    expect(res.body.recovery_codes).not.toContain(s.recoveryCodes[0]);
+    expect((await s.session.post('/api/portal/two_factor/recovery_codes', { password: s.password, recovery_code: s.recoveryCodes[1] })).status).toBe(422);
+  });
+
+  it('are refused without the password and a valid code, and without two-factor on; nothing changes', async () => {
+    const s = await staffWithTwoFactor();
+    const before = await storedDigests(s.user.id);
+    const wrongPassword = await s.session.post('/api/portal/two_factor/recovery_codes', { password: 'not-the-password', code: await s.auth.code() });
+    expect(wrongPassword.status).toBe(422);
+    expect(wrongPassword.body.details.password).toBeDefined();
+    const wrongCode = await s.session.post('/api/portal/two_factor/recovery_codes', { password: s.password, code: s.auth.wrong() });
+    expect(wrongCode.status).toBe(422);
+    expect(wrongCode.body.details.code[0].error).toBe('InvalidCode');
+    expect((await s.session.post('/api/portal/two_factor/recovery_codes', { password: s.password })).status).toBe(422);
+    expect(await storedDigests(s.user.id)).toEqual(before);
+
+    const agent = await createAgent(env);
+    const api = await logIn(env, agent.user.email, agent.password);
+    expect((await api.post('/api/portal/two_factor/recovery_codes', { password: agent.password, code: '123456' })).status).toBe(409);
   });
 });
 

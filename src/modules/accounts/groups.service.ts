@@ -3,6 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
 import type { Group } from '../../platform/db-types.js';
 import { invalid, notFound } from '../../platform/errors.js';
+import { changeSet, recordAdminAction } from '../audit-log/audit-log.service.js';
 
 export async function getGroup(db: Executor, id: number): Promise<Group> {
   const group = await db.selectFrom('groups').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
@@ -12,6 +13,9 @@ export async function getGroup(db: Executor, id: number): Promise<Group> {
 
 export const groupByKey = (db: Executor, key: string) =>
   db.selectFrom('groups').selectAll().where('key', '=', key).where('deleted_at', 'is', null).executeTakeFirst();
+
+/** What the admin audit log keeps of a group. */
+const groupSummary = (g: Group) => ({ name: g.name, description: g.description, is_public: g.is_public });
 
 async function assertNameFree(db: Executor, name: string, exceptId?: number) {
   const clash = await db
@@ -28,20 +32,24 @@ export async function createGroup(ctx: AppContext, input: { name: string; descri
   return ctx.db.transaction().execute(async (tx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext('sundial.groups'))`.execute(tx);
     await assertNameFree(tx, input.name);
-    return tx
+    const group = await tx
       .insertInto('groups')
       .values({ name: input.name, description: input.description ?? '', is_public: input.isPublic ?? true, updated_at: new Date() })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await recordAdminAction(tx, { action: 'create', sourceType: 'group', sourceId: group.id, sourceLabel: group.name, change: 'Group created', after: groupSummary(group) });
+    return group;
   });
 }
 
 export async function updateGroup(ctx: AppContext, { id, name, description }: { id: number; name?: string; description?: string }): Promise<Group> {
   return ctx.db.transaction().execute(async (tx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext('sundial.groups'))`.execute(tx);
-    await getGroup(tx, id);
+    const before = await getGroup(tx, id);
     if (name !== undefined) await assertNameFree(tx, name, id);
-    return tx.updateTable('groups').set({ name, description, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const group = await tx.updateTable('groups').set({ name, description, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordAdminAction(tx, { action: 'update', sourceType: 'group', sourceId: id, sourceLabel: group.name, ...changeSet(groupSummary(before), groupSummary(group)) });
+    return group;
   });
 }
 
@@ -51,14 +59,16 @@ export async function deleteGroup(ctx: AppContext, id: number): Promise<void> {
   if (group.key) throw invalid('base', `${group.name} is used by the support workflows and cannot be deleted`);
   await ctx.db.transaction().execute(async (tx) => {
     await tx.updateTable('groups').set({ deleted_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
-    await tx.deleteFrom('group_memberships').where('group_id', '=', id).execute();
+    const removed = await tx.deleteFrom('group_memberships').where('group_id', '=', id).executeTakeFirst();
+    const members = Number(removed.numDeletedRows);
+    await recordAdminAction(tx, { action: 'destroy', sourceType: 'group', sourceId: id, sourceLabel: group.name, change: `Group deleted; ${members} membership(s) removed`, before: groupSummary(group) });
   });
 }
 
 export async function addMembership(ctx: AppContext, { userId, groupId, isDefault }: { userId: number; groupId: number; isDefault?: boolean }) {
   return ctx.db.transaction().execute(async (tx) => {
-    await getGroup(tx, groupId);
-    const user = await tx.selectFrom('users').select(['id', 'role']).where('id', '=', userId).executeTakeFirst();
+    const group = await getGroup(tx, groupId);
+    const user = await tx.selectFrom('users').select(['id', 'role', 'email']).where('id', '=', userId).executeTakeFirst();
     if (!user) throw invalid('user_id', `User: ${userId} does not exist`);
     if (user.role === 'end-user') throw invalid('user_id', 'User: only agents and admins can be members of a group');
     const existing = await tx.selectFrom('group_memberships').selectAll().where('user_id', '=', userId).where('group_id', '=', groupId).executeTakeFirst();
@@ -70,11 +80,28 @@ export async function addMembership(ctx: AppContext, { userId, groupId, isDefaul
       .returningAll()
       .executeTakeFirstOrThrow();
     if (isDefault) await tx.updateTable('users').set({ default_group_id: groupId }).where('id', '=', userId).execute();
+    await recordAdminAction(tx, { action: 'member_add', sourceType: 'group', sourceId: groupId, sourceLabel: group.name, change: `${user.email} added${isDefault ? ' (default group)' : ''}`, after: { user_id: userId, default: !!isDefault } });
     return membership;
   });
 }
 
 export async function removeMembership(ctx: AppContext, id: number): Promise<void> {
-  const res = await ctx.db.deleteFrom('group_memberships').where('id', '=', id).executeTakeFirst();
-  if (!res.numDeletedRows) throw notFound();
+  await ctx.db.transaction().execute(async (tx) => {
+    const gone = await tx.deleteFrom('group_memberships').where('id', '=', id).returningAll().executeTakeFirst();
+    if (!gone) throw notFound();
+    const names = await tx
+      .selectFrom('groups')
+      .innerJoin('users', (j) => j.on('users.id', '=', gone.user_id))
+      .select(['groups.name', 'users.email'])
+      .where('groups.id', '=', gone.group_id)
+      .executeTakeFirst();
+    await recordAdminAction(tx, {
+      action: 'member_remove',
+      sourceType: 'group',
+      sourceId: gone.group_id,
+      sourceLabel: names?.name ?? `group ${gone.group_id}`,
+      change: `${names?.email ?? `user ${gone.user_id}`} removed`,
+      before: { user_id: gone.user_id, default: gone.is_default },
+    });
+  });
 }

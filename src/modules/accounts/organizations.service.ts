@@ -3,6 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
 import type { Organization, Plan } from '../../platform/db-types.js';
 import { invalid, notFound } from '../../platform/errors.js';
+import { changeSet, recordAdminAction } from '../audit-log/audit-log.service.js';
 
 export interface OrganizationInput {
   name?: string;
@@ -59,29 +60,49 @@ const columns = (input: OrganizationInput) => ({
   tags: input.tags,
 });
 
+/** What the admin audit log keeps of an organization. */
+const organizationSummary = (o: Organization) => ({
+  name: o.name,
+  support_plan: o.support_plan,
+  time_zone: o.time_zone,
+  domain_names: o.domain_names,
+  shared_tickets: o.shared_tickets,
+  shared_comments: o.shared_comments,
+  external_id: o.external_id,
+  details: o.details,
+  notes: o.notes,
+  tags: o.tags,
+});
+
 export async function createOrganization(ctx: AppContext, input: OrganizationInput & { name: string }): Promise<Organization> {
   return ctx.db.transaction().execute(async (tx) => {
     // Serialize organization writes so the name/domain uniqueness checks cannot race.
     await sql`SELECT pg_advisory_xact_lock(hashtext('sundial.organizations'))`.execute(tx);
     await assertUnique(tx, input);
-    return tx.insertInto('organizations').values({ ...columns(input), name: input.name, updated_at: new Date() }).returningAll().executeTakeFirstOrThrow();
+    const org = await tx.insertInto('organizations').values({ ...columns(input), name: input.name, updated_at: new Date() }).returningAll().executeTakeFirstOrThrow();
+    await recordAdminAction(tx, { action: 'create', sourceType: 'organization', sourceId: org.id, sourceLabel: org.name, change: 'Organization created', after: organizationSummary(org) });
+    return org;
   });
 }
 
 export async function updateOrganization(ctx: AppContext, { id, changes }: { id: number; changes: OrganizationInput }): Promise<Organization> {
   return ctx.db.transaction().execute(async (tx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext('sundial.organizations'))`.execute(tx);
-    await getOrganization(tx, id);
+    const before = await getOrganization(tx, id);
     await assertUnique(tx, changes, id);
-    return tx.updateTable('organizations').set({ ...columns(changes), updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    const org = await tx.updateTable('organizations').set({ ...columns(changes), updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    await recordAdminAction(tx, { action: 'update', sourceType: 'organization', sourceId: id, sourceLabel: org.name, ...changeSet(organizationSummary(before), organizationSummary(org)) });
+    return org;
   });
 }
 
 /** Soft delete: tickets keep their organization for history; members are detached. */
 export async function deleteOrganization(ctx: AppContext, id: number): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
-    await getOrganization(tx, id);
+    const org = await getOrganization(tx, id);
     await tx.updateTable('organizations').set({ deleted_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
-    await tx.updateTable('users').set({ organization_id: null, updated_at: new Date() }).where('organization_id', '=', id).execute();
+    const detached = await tx.updateTable('users').set({ organization_id: null, updated_at: new Date() }).where('organization_id', '=', id).executeTakeFirst();
+    const members = Number(detached.numUpdatedRows);
+    await recordAdminAction(tx, { action: 'destroy', sourceType: 'organization', sourceId: id, sourceLabel: org.name, change: `Organization deleted; ${members} member(s) detached`, before: organizationSummary(org) });
   });
 }

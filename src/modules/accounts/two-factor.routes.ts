@@ -9,9 +9,9 @@ import { iso } from './users.presenter.js';
 import { openSession } from './portal.service.js';
 import { sendSession } from './portal.routes.js';
 import { completeTwoFactorLogin, confirmLoginEnrollment, startLoginEnrollment } from './two-factor-login.js';
+import { disableTwoFactor, regenerateRecoveryCodes } from './two-factor-reconfirm.js';
 import {
   confirmEnrollment,
-  disableTwoFactor,
   getSecuritySettings,
   isStaffRole,
   resetTwoFactor,
@@ -29,7 +29,8 @@ const codeStepBody = z.union([z.object({ challenge_token: token, code }), z.obje
 const loginEnrollBody = z.object({ challenge_token: token });
 const loginEnrollConfirmBody = z.object({ challenge_token: token, code });
 const confirmBody = z.object({ code });
-const disableBody = z.union([
+/** Disable and new recovery codes re-confirm the person: password and a code or a recovery code. */
+const reconfirmBody = z.union([
   z.object({ password: z.string().min(1).max(200), code }),
   z.object({ password: z.string().min(1).max(200), recovery_code: recoveryCode }),
 ]);
@@ -47,7 +48,7 @@ const presentStatus = (s: TwoFactorStatus, required: boolean) => ({
 /** Two-factor sign-in step, self-service enrollment for staff, and the admin controls. */
 export function registerTwoFactorRoutes(app: FastifyInstance, ctx: AppContext) {
   const secure = ctx.config.publicUrl.startsWith('https:');
-  /** Guessing codes through enrollment or disable is limited like the sign-in code step. */
+  /** Guessing codes through enrollment, disable or new recovery codes is limited like the sign-in code step. */
   const limitSignedIn = (userId: number) => enforceRateLimits(ctx.db, [{ key: `two-factor-self:user:${userId}`, max: 10, windowSeconds: 600 }]);
 
   // ---- sign-in, second step (no session yet: the challenge token from /api/portal/login) ----
@@ -98,9 +99,19 @@ export function registerTwoFactorRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/api/portal/two_factor/disable', async (req) => {
     const actor = requireActor(req);
     await limitSignedIn(actor.user.id);
-    const body = parseBody(disableBody, req.body);
+    const body = parseBody(reconfirmBody, req.body);
     await disableTwoFactor(ctx, { user: actor.user, password: body.password, factor: factorOf(body) });
     return { two_factor: presentStatus(await twoFactorStatus(ctx.db, actor.user.id), false) };
+  });
+
+  /** New recovery codes (shown once) in place of all the old ones. */
+  app.post('/api/portal/two_factor/recovery_codes', async (req) => {
+    const actor = requireActor(req);
+    await limitSignedIn(actor.user.id);
+    const body = parseBody(reconfirmBody, req.body);
+    const recoveryCodes = await regenerateRecoveryCodes(ctx, { user: actor.user, password: body.password, factor: factorOf(body) });
+    const required = isStaffRole(actor.user.role) && (await getSecuritySettings(ctx.db)).requireTwoFactorForStaff;
+    return { two_factor: presentStatus(await twoFactorStatus(ctx.db, actor.user.id), required), recovery_codes: recoveryCodes };
   });
 
   // ---- administrators ----

@@ -1,22 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
 import type { User } from '../../platform/db-types.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
-import { digest, verifyPassword } from '../../platform/secrets.js';
 import { recordAdminAction } from '../audit-log/audit-log.service.js';
 import { openSecret, sealSecret } from './two-factor-secrets.js';
+import { replaceRecoveryCodes, spendRecoveryCode } from './two-factor-recovery-codes.js';
 import { base32Encode, matchTotp, newTotpSecret, otpauthUri, totpStep } from './two-factor-totp.js';
 
 /**
  * Two-factor authentication (TOTP) for agents and admins: enrollment confirmed by a first code,
- * ten single-use recovery codes, replay protection, disable with password + code, an admin reset,
- * and the desk-wide "require two-factor for staff" setting.
+ * ten single-use recovery codes, replay protection, an admin reset, and the desk-wide "require
+ * two-factor for staff" setting. Turning it off and new recovery codes: two-factor-reconfirm.ts.
  */
 
-export const RECOVERY_CODE_COUNT = 10;
 const ISSUER = 'Sundial';
 
 export const isStaffRole = (role: User['role']) => role === 'agent' || role === 'admin';
@@ -128,12 +126,6 @@ export async function startEnrollment(ctx: AppContext, user: User): Promise<Pend
   });
 }
 
-/** Recovery codes: 16 base32 characters (80 random bits) in four groups, e.g. `K7QF-2M4X-PA9R-T3BC`. */
-function newRecoveryCode(): string {
-  return base32Encode(randomBytes(10)).match(/.{4}/g)!.join('-');
-}
-const normalizeRecoveryCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, '');
-
 /**
  * Confirms enrollment with a first code from the app, turns two-factor on and returns the recovery
  * codes (shown once: only their digests are kept). Other sessions of the account end, since they
@@ -159,16 +151,6 @@ export async function confirmEnrollment(ctx: AppContext, input: { user: User; co
   });
 }
 
-async function replaceRecoveryCodes(tx: Executor, userId: number): Promise<string[]> {
-  await tx.deleteFrom('two_factor_recovery_codes').where('user_id', '=', userId).execute();
-  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-  await tx
-    .insertInto('two_factor_recovery_codes')
-    .values(codes.map((c) => ({ user_id: userId, code_hash: digest(normalizeRecoveryCode(c)) })))
-    .execute();
-  return codes;
-}
-
 // ---- verification ------------------------------------------------------------------------------
 
 export type SecondFactor = { code: string } | { recoveryCode: string };
@@ -178,16 +160,7 @@ export type SecondFactor = { code: string } | { recoveryCode: string };
  * replayed or concurrent second use fails) or a recovery code (single use, also compare-and-set).
  */
 export async function verifySecondFactor(tx: Executor, ctx: AppContext, userId: number, factor: SecondFactor): Promise<boolean> {
-  if ('recoveryCode' in factor) {
-    const used = await tx
-      .updateTable('two_factor_recovery_codes')
-      .set({ used_at: new Date() })
-      .where('user_id', '=', userId)
-      .where('code_hash', '=', digest(normalizeRecoveryCode(factor.recoveryCode)))
-      .where('used_at', 'is', null)
-      .executeTakeFirst();
-    return Number(used.numUpdatedRows) === 1;
-  }
+  if ('recoveryCode' in factor) return spendRecoveryCode(tx, userId, factor.recoveryCode);
   const row = await tx.selectFrom('user_two_factor').selectAll().where('user_id', '=', userId).executeTakeFirst();
   if (!row?.enabled_at) return false;
   const now = ctx.clock.now().getTime();
@@ -205,28 +178,7 @@ export async function verifySecondFactor(tx: Executor, ctx: AppContext, userId: 
 /** The step a code of `now` falls in; exported for tests that wait for a fresh code. */
 export const currentStep = (ctx: AppContext) => totpStep(ctx.clock.now().getTime());
 
-// ---- disable and reset -------------------------------------------------------------------------
-
-/** Turning two-factor off takes the password and a code (or recovery code); enforced staff cannot. */
-export async function disableTwoFactor(ctx: AppContext, input: { user: User; password: string; factor: SecondFactor }): Promise<void> {
-  const fresh = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', input.user.id).executeTakeFirstOrThrow();
-  const passwordOk = await verifyPassword(fresh.password_hash, input.password);
-  const problem = await ctx.db.transaction().execute(async (tx) => {
-    const row = await tx.selectFrom('user_two_factor').select('enabled_at').where('user_id', '=', input.user.id).forUpdate().executeTakeFirst();
-    if (!row?.enabled_at) return 'off' as const;
-    if (!passwordOk) return 'password' as const;
-    if (isStaffRole(input.user.role) && (await getSecuritySettings(tx)).requireTwoFactorForStaff) return 'required' as const;
-    if (!(await verifySecondFactor(tx, ctx, input.user.id, input.factor))) return 'code' as const;
-    await tx.deleteFrom('two_factor_recovery_codes').where('user_id', '=', input.user.id).execute();
-    await tx.deleteFrom('user_two_factor').where('user_id', '=', input.user.id).execute();
-    return null;
-  });
-  // A used code stays used even when the request fails later (the update above committed).
-  if (problem === 'off') throw new AppError('Conflict', 'Two-factor authentication is not on');
-  if (problem === 'password') throw invalid('password', 'Password: is incorrect');
-  if (problem === 'required') throw new AppError('Forbidden', 'An administrator requires two-factor authentication for agents and admins');
-  if (problem === 'code') throw invalid('code', 'Code: is not correct or was already used', 'InvalidCode');
-}
+// ---- admin reset -------------------------------------------------------------------------------
 
 /**
  * An admin turns off a user's two-factor (lost phone and recovery codes): the authenticator and

@@ -44,3 +44,15 @@ export function currentAuditSource(): AuditSource {
     userAgent: typeof ua === 'string' ? ua.slice(0, 500) : null,
   };
 }
+
+/** The command line, for one-off commands (`sundial create-admin`, `sundial export zendesk`). */
+export const commandLineSource = (command: string): AuditSource => ({ actorId: null, actorLabel: 'command line', ip: null, userAgent: command });
+
+/**
+ * The current source, or, outside any request (a bulk job a worker runs for the user who asked), that
+ * user with no address: the entry names who asked rather than "system".
+ */
+export function auditSourceActingFor(user: { id: number; email: string }): AuditSource {
+  const source = currentAuditSource();
+  return source.actorId === null && source.actorLabel === 'system' ? { actorId: user.id, actorLabel: user.email, ip: null, userAgent: null } : source;
+}

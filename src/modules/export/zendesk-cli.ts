@@ -8,6 +8,7 @@ import { LiveHub } from '../../platform/live.js';
 import { openDatabase } from '../../server.js';
 import { progressBar } from './import-report.js';
 import { exportZendesk } from './zendesk-export.js';
+import { commandLineSource } from '../audit-log/audit-context.js';
 import { recordAdminAction } from '../audit-log/audit-log.service.js';
 import { importZendesk } from './zendesk-import.js';
 
@@ -51,7 +52,7 @@ export async function runZendeskExport(config: Config, dir: string): Promise<str
     await recordAdminAction(
       database.db,
       { action: 'export', sourceType: 'export', sourceLabel: 'Zendesk export', change: `Exported to ${dir}`, after: counts },
-      { actorId: null, actorLabel: 'command line', ip: null, userAgent: 'sundial export zendesk' },
+      commandLineSource('sundial export zendesk'),
     );
     bar.end();
     return `Exported to ${dir}: ${Object.entries(counts).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ')}.`;

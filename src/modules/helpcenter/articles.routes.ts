@@ -25,6 +25,7 @@ import { listArticleFeedback, recordArticleFeedback } from './feedback.service.j
 import { presentArticle, presentFeedback, presentSearchResult, presentVersion, presentVote } from './helpcenter.presenter.js';
 import { articleCreateSchema, articleUpdateSchema, draftSchema, feedbackSchema, previewSchema } from './helpcenter.schema.js';
 import { checkLocale, hcPaths } from './locale.js';
+import { findCategory, findSection } from './structure.service.js';
 
 const idParam = (req: FastifyRequest, key = 'id') => parseId((req.params as Record<string, string>)[key]);
 
@@ -52,8 +53,9 @@ export function registerArticleRoutes(app: FastifyInstance, ctx: AppContext) {
     return pageEnvelope(req, page, 'articles', rows, await present(req, rows), count);
   };
   for (const path of hcPaths('articles')) app.get(path, list(async () => ({})));
-  for (const path of hcPaths('sections/:id/articles')) app.get(path, list(async (req) => ({ sectionId: idParam(req) })));
-  for (const path of hcPaths('categories/:id/articles')) app.get(path, list(async (req) => ({ categoryId: idParam(req) })));
+  // The articles of a section or category the reader may not see are "not found", like the section itself.
+  for (const path of hcPaths('sections/:id/articles')) app.get(path, list(async (req) => ({ sectionId: (await findSection(ctx.db, req.actor, idParam(req))).id })));
+  for (const path of hcPaths('categories/:id/articles')) app.get(path, list(async (req) => ({ categoryId: (await findCategory(ctx.db, req.actor, idParam(req))).id })));
 
   for (const path of hcPaths('articles/search')) {
     app.get(path, async (req) => {

@@ -7,6 +7,7 @@ import { idField, nameField, timeZoneField } from '../../platform/validation.js'
 import { requireAdmin, requireAgent } from '../../permissions/guards.js';
 import { iso } from '../accounts/users.presenter.js';
 import { onCallAt, upcomingShifts, type OnCallShift } from './rotation.js';
+import { changeSet, recordAdminAction } from '../audit-log/audit-log.service.js';
 import { assertStaff, getSchedule, overrideOf, overridesOf, rotationOf, type Schedule, type ScheduleOverride } from './on-call.service.js';
 
 const stamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time such as 2026-11-30T09:00:00Z' }).transform((s) => new Date(s));
@@ -22,6 +23,16 @@ const createBody = z.object({ schedule: z.object(scheduleFields) });
 const updateBody = z.object({ schedule: z.object(scheduleFields).partial() });
 const overrideBody = z.object({
   override: z.object({ role: z.enum(['primary', 'backup']), user_id: idField, starts_at: stamp, ends_at: stamp }).refine((o) => o.ends_at > o.starts_at, { message: 'must be after starts_at', path: ['ends_at'] }),
+});
+
+/** What the admin audit log keeps of an on-call schedule. */
+const scheduleSummary = (s: Schedule) => ({
+  name: s.name,
+  time_zone: s.time_zone,
+  rotation_start: s.rotation_start.toISOString(),
+  rotation_hours: s.rotation_hours,
+  participant_ids: s.participant_ids,
+  paging: s.paging,
 });
 
 /** On-call rotations (spec §9.1 "SET engineers are also on an on-call rotation") and who is on call now. */
@@ -68,27 +79,35 @@ export function registerOnCallRoutes(app: FastifyInstance, ctx: AppContext) {
     const { schedule: b } = parseBody(createBody, req.body, 'schedule');
     await uniqueName(b.name);
     await assertStaff(ctx.db, 'participant_ids', b.participant_ids ?? []);
-    const s = await ctx.db
-      .insertInto('on_call_schedules')
-      .values({ name: b.name, time_zone: b.time_zone, rotation_start: b.rotation_start, rotation_hours: b.rotation_hours, participant_ids: b.participant_ids, paging: b.paging, updated_at: new Date() })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const s = await ctx.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .insertInto('on_call_schedules')
+        .values({ name: b.name, time_zone: b.time_zone, rotation_start: b.rotation_start, rotation_hours: b.rotation_hours, participant_ids: b.participant_ids, paging: b.paging, updated_at: new Date() })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAdminAction(tx, { action: 'create', sourceType: 'on_call_schedule', sourceId: row.id, sourceLabel: row.name, change: 'On-call schedule created', after: scheduleSummary(row) });
+      return row;
+    });
     return created(reply, resourceUrl(baseUrl(req), `on_call/schedules/${s.id}`), { schedule: await presentOne(baseUrl(req), s) });
   });
 
   app.put('/api/v2/on_call/schedules/:id', async (req) => {
     requireAdmin(req);
     const id = parseId((req.params as { id: string }).id);
-    await getSchedule(ctx.db, id);
+    const current = await getSchedule(ctx.db, id);
     const { schedule: b } = parseBody(updateBody, req.body, 'schedule');
     if (b.name) await uniqueName(b.name, id);
     if (b.participant_ids) await assertStaff(ctx.db, 'participant_ids', b.participant_ids);
-    const s = await ctx.db
-      .updateTable('on_call_schedules')
-      .set({ name: b.name, time_zone: b.time_zone, rotation_start: b.rotation_start, rotation_hours: b.rotation_hours, participant_ids: b.participant_ids, paging: b.paging, updated_at: new Date() })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const s = await ctx.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .updateTable('on_call_schedules')
+        .set({ name: b.name, time_zone: b.time_zone, rotation_start: b.rotation_start, rotation_hours: b.rotation_hours, participant_ids: b.participant_ids, paging: b.paging, updated_at: new Date() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAdminAction(tx, { action: 'update', sourceType: 'on_call_schedule', sourceId: id, sourceLabel: row.name, ...changeSet(scheduleSummary(current), scheduleSummary(row)) });
+      return row;
+    });
     return { schedule: await presentOne(baseUrl(req), s) };
   });
 
@@ -96,7 +115,10 @@ export function registerOnCallRoutes(app: FastifyInstance, ctx: AppContext) {
     requireAdmin(req);
     const id = parseId((req.params as { id: string }).id);
     await getSchedule(ctx.db, id);
-    await ctx.db.deleteFrom('on_call_schedules').where('id', '=', id).execute();
+    await ctx.db.transaction().execute(async (tx) => {
+      const gone = await tx.deleteFrom('on_call_schedules').where('id', '=', id).returningAll().executeTakeFirst();
+      if (gone) await recordAdminAction(tx, { action: 'destroy', sourceType: 'on_call_schedule', sourceId: id, sourceLabel: gone.name, change: 'On-call schedule deleted', before: scheduleSummary(gone) });
+    });
     return reply.code(204).send();
   });
 
@@ -105,15 +127,26 @@ export function registerOnCallRoutes(app: FastifyInstance, ctx: AppContext) {
     const s = await getSchedule(ctx.db, parseId((req.params as { id: string }).id));
     const { override: b } = parseBody(overrideBody, req.body, 'override');
     await assertStaff(ctx.db, 'user_id', [b.user_id]);
-    await ctx.db.insertInto('on_call_overrides').values({ schedule_id: s.id, role: b.role, user_id: b.user_id, starts_at: b.starts_at, ends_at: b.ends_at }).execute();
+    await ctx.db.transaction().execute(async (tx) => {
+      const o = await tx.insertInto('on_call_overrides').values({ schedule_id: s.id, role: b.role, user_id: b.user_id, starts_at: b.starts_at, ends_at: b.ends_at }).returningAll().executeTakeFirstOrThrow();
+      const override = { id: o.id, role: o.role, user_id: o.user_id, starts_at: o.starts_at.toISOString(), ends_at: o.ends_at.toISOString() };
+      await recordAdminAction(tx, { action: 'override_add', sourceType: 'on_call_schedule', sourceId: s.id, sourceLabel: s.name, change: `Override added: user ${o.user_id} as ${o.role}`, after: override });
+    });
     return created(reply, resourceUrl(baseUrl(req), `on_call/schedules/${s.id}`), { schedule: await presentOne(baseUrl(req), s) });
   });
 
   app.delete('/api/v2/on_call/schedules/:id/overrides/:overrideId', async (req, reply) => {
     requireAdmin(req);
     const params = req.params as { id: string; overrideId: string };
-    const removed = await ctx.db.deleteFrom('on_call_overrides').where('id', '=', parseId(params.overrideId)).where('schedule_id', '=', parseId(params.id)).executeTakeFirst();
-    if (!removed.numDeletedRows) return reply.code(404).send({ error: 'RecordNotFound', description: 'Not found' });
+    const removed = await ctx.db.transaction().execute(async (tx) => {
+      const o = await tx.deleteFrom('on_call_overrides').where('id', '=', parseId(params.overrideId)).where('schedule_id', '=', parseId(params.id)).returningAll().executeTakeFirst();
+      if (!o) return null;
+      const schedule = await tx.selectFrom('on_call_schedules').select('name').where('id', '=', o.schedule_id).executeTakeFirst();
+      const override = { id: o.id, role: o.role, user_id: o.user_id, starts_at: o.starts_at.toISOString(), ends_at: o.ends_at.toISOString() };
+      await recordAdminAction(tx, { action: 'override_remove', sourceType: 'on_call_schedule', sourceId: o.schedule_id, sourceLabel: schedule?.name ?? '', change: `Override removed: user ${o.user_id} as ${o.role}`, before: override });
+      return o;
+    });
+    if (!removed) return reply.code(404).send({ error: 'RecordNotFound', description: 'Not found' });
     return reply.code(204).send();
   });
 

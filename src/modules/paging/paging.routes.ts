@@ -12,6 +12,7 @@ import { requireAdmin, requireAgent } from '../../permissions/guards.js';
 import { iso } from '../accounts/users.presenter.js';
 import { isAgent } from '../accounts/actor.js';
 import { findTicket } from '../tickets/tickets.repository.js';
+import { changeSet, recordAdminAction } from '../audit-log/audit-log.service.js';
 import { acknowledgePage, type Page } from './pages.js';
 import { ackPage, ackResultPage } from './ack-page.js';
 import './triggers.js';
@@ -44,6 +45,18 @@ function checkTarget(t: { kind: Target['kind']; url: string | null; routing_key:
   if (problem) throw invalid('url', `Url: ${problem}`);
 }
 
+/**
+ * What the admin audit log keeps of a paging target: never the routing key (masked as the API shows
+ * it) nor a webhook URL's path, which for Slack and Mattermost is itself the credential.
+ */
+const targetSummary = (t: Target) => ({
+  name: t.name,
+  kind: t.kind,
+  active: t.active,
+  url: t.url && /^https?:/i.test(t.url) ? `${new URL(t.url).origin}/…` : t.url,
+  routing_key: t.routing_key ? `${'•'.repeat(8)}${t.routing_key.slice(-4)}` : null,
+});
+
 /** Premier paging (spec §9.3): where pages go, the pages of a ticket, and acknowledging them. */
 export function registerPagingRoutes(app: FastifyInstance, ctx: AppContext) {
   const presentTarget = (base: string, t: Target) => ({
@@ -75,7 +88,11 @@ export function registerPagingRoutes(app: FastifyInstance, ctx: AppContext) {
     const { target: b } = parseBody(createBody, req.body, 'target');
     const values = { name: b.name, kind: b.kind, url: b.url || null, routing_key: b.routing_key ?? null };
     checkTarget(values, ctx.config.webhookAllowPrivate);
-    const t = await ctx.db.insertInto('paging_targets').values({ ...values, active: b.active ?? true, updated_at: new Date() }).returningAll().executeTakeFirstOrThrow();
+    const t = await ctx.db.transaction().execute(async (tx) => {
+      const row = await tx.insertInto('paging_targets').values({ ...values, active: b.active ?? true, updated_at: new Date() }).returningAll().executeTakeFirstOrThrow();
+      await recordAdminAction(tx, { action: 'create', sourceType: 'paging_target', sourceId: row.id, sourceLabel: row.name, change: 'Paging target created', after: targetSummary(row) });
+      return row;
+    });
     return created(reply, resourceUrl(baseUrl(req), `paging/targets/${t.id}`), { target: presentTarget(baseUrl(req), t) });
   });
 
@@ -85,14 +102,21 @@ export function registerPagingRoutes(app: FastifyInstance, ctx: AppContext) {
     const { target: b } = parseBody(updateBody, req.body, 'target');
     const next = { name: b.name ?? current.name, kind: b.kind ?? current.kind, url: b.url !== undefined ? b.url || null : current.url, routing_key: b.routing_key !== undefined ? b.routing_key : current.routing_key };
     checkTarget(next, ctx.config.webhookAllowPrivate);
-    const t = await ctx.db.updateTable('paging_targets').set({ ...next, active: b.active, updated_at: new Date() }).where('id', '=', current.id).returningAll().executeTakeFirstOrThrow();
+    const t = await ctx.db.transaction().execute(async (tx) => {
+      const row = await tx.updateTable('paging_targets').set({ ...next, active: b.active, updated_at: new Date() }).where('id', '=', current.id).returningAll().executeTakeFirstOrThrow();
+      await recordAdminAction(tx, { action: 'update', sourceType: 'paging_target', sourceId: row.id, sourceLabel: row.name, ...changeSet(targetSummary(current), targetSummary(row)) });
+      return row;
+    });
     return { target: presentTarget(baseUrl(req), t) };
   });
 
   app.delete('/api/v2/paging/targets/:id', async (req, reply) => {
     requireAdmin(req);
     const t = await getTarget(parseId((req.params as { id: string }).id));
-    await ctx.db.deleteFrom('paging_targets').where('id', '=', t.id).execute();
+    await ctx.db.transaction().execute(async (tx) => {
+      const gone = await tx.deleteFrom('paging_targets').where('id', '=', t.id).returningAll().executeTakeFirst();
+      if (gone) await recordAdminAction(tx, { action: 'destroy', sourceType: 'paging_target', sourceId: gone.id, sourceLabel: gone.name, change: 'Paging target deleted', before: targetSummary(gone) });
+    });
     return reply.code(204).send();
   });
 

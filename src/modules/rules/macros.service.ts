@@ -7,6 +7,7 @@ import type { Macro } from './rules.presenter.js';
 import { changedRuleValues, containsPattern, newRuleValues, ruleLookup } from './rules.repository.js';
 import type { MacroInput, MacroPatch } from './rules.schema.js';
 import { sortRules, type RuleSort } from './rule-pages.js';
+import { changeSet, recordAdminAction } from '../audit-log/audit-log.service.js';
 
 export interface MacroFilter {
   active?: boolean;
@@ -41,6 +42,16 @@ export async function findMacro(db: Db, actor: Actor, id: number): Promise<Macro
   return m;
 }
 
+/** What the admin audit log keeps of a macro (personal macros included: who may apply what). */
+const macroSummary = (m: Macro) => ({
+  title: m.title,
+  description: m.description,
+  active: m.active,
+  position: m.position,
+  restriction: m.restriction_type ? { type: m.restriction_type, ids: m.restriction_ids } : null,
+  actions: m.actions,
+});
+
 /** Restriction as stored. */
 async function restrictionOf(db: Db, actor: Actor, r: MacroInput['restriction'], problems: Problems) {
   // Not given: shared for admins, personal for agents. An explicit null asks for a shared macro.
@@ -63,11 +74,12 @@ export async function createMacro(db: Db, actor: Actor, input: MacroInput): Prom
   if (!canManageMacro(actor, restriction)) throw forbidden();
   await checkActions('macro', input.actions as never, ruleLookup(db), problems);
   problems.throwIfAny();
-  return db
-    .insertInto('macros')
-    .values({ ...(await newRuleValues(db, 'macros', input)), ...restriction, created_by: actor.user.id })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const values = { ...(await newRuleValues(db, 'macros', input)), ...restriction, created_by: actor.user.id };
+  return db.transaction().execute(async (tx) => {
+    const macro = await tx.insertInto('macros').values(values).returningAll().executeTakeFirstOrThrow();
+    await recordAdminAction(tx, { action: 'create', sourceType: 'macro', sourceId: macro.id, sourceLabel: macro.title, change: 'Macro created', after: macroSummary(macro) });
+    return macro;
+  });
 }
 
 /** Updates the given keys of a macro the actor manages (a macro they cannot see is 404). */
@@ -79,18 +91,25 @@ export async function updateMacro(db: Db, actor: Actor, id: number, patch: Macro
   if (restriction && !canManageMacro(actor, restriction)) throw forbidden();
   if (patch.actions) await checkActions('macro', patch.actions as never, ruleLookup(db), problems);
   problems.throwIfAny();
-  const updated = await db
-    .updateTable('macros')
-    .set({ ...changedRuleValues(patch), ...restriction })
-    .where('id', '=', current.id)
-    .returningAll()
-    .executeTakeFirst();
-  if (!updated) throw notFound();
-  return updated;
+  return db.transaction().execute(async (tx) => {
+    const updated = await tx
+      .updateTable('macros')
+      .set({ ...changedRuleValues(patch), ...restriction })
+      .where('id', '=', current.id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!updated) throw notFound();
+    await recordAdminAction(tx, { action: 'update', sourceType: 'macro', sourceId: updated.id, sourceLabel: updated.title, ...changeSet(macroSummary(current), macroSummary(updated)) });
+    return updated;
+  });
 }
 
 export async function deleteMacro(db: Db, actor: Actor, id: number): Promise<void> {
   const current = await findMacro(db, actor, id);
   if (!canManageMacro(actor, current)) throw forbidden();
-  await db.deleteFrom('macros').where('id', '=', current.id).execute();
+  await db.transaction().execute(async (tx) => {
+    const gone = await tx.deleteFrom('macros').where('id', '=', current.id).returningAll().executeTakeFirst();
+    // Deleted meanwhile by someone else: their request recorded it.
+    if (gone) await recordAdminAction(tx, { action: 'destroy', sourceType: 'macro', sourceId: gone.id, sourceLabel: gone.title, change: 'Macro deleted', before: macroSummary(gone) });
+  });
 }

@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db.js';
 import type { FieldCondition, TicketField, TicketForm } from '../../platform/db-types.js';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { TicketFieldOptionsTable } from '../../platform/db-types.js';
 
 export type FieldOption = Selectable<TicketFieldOptionsTable>;
@@ -11,22 +11,19 @@ export interface FormWithFields extends TicketForm {
   fields: FieldWithOptions[];
 }
 
+/** Fields with their options, in one statement (options arrive as JSON: every column of theirs is JSON-safe). */
 export async function listFields(db: Executor, ids?: number[]): Promise<FieldWithOptions[]> {
-  let q = db.selectFrom('ticket_fields').selectAll().orderBy('position').orderBy('id');
-  if (ids) {
-    if (!ids.length) return [];
-    q = q.where('id', 'in', ids);
-  }
-  const fields = await q.execute();
-  if (!fields.length) return [];
-  const options = await db
-    .selectFrom('ticket_field_options')
-    .selectAll()
-    .where('field_id', 'in', fields.map((f) => f.id))
+  if (ids && !ids.length) return [];
+  let q = db
+    .selectFrom('ticket_fields')
+    .selectAll('ticket_fields')
+    .select(
+      sql<FieldOption[]>`coalesce((SELECT json_agg(o ORDER BY o.position, o.id) FROM ticket_field_options o WHERE o.field_id = ticket_fields.id), '[]'::json)`.as('options'),
+    )
     .orderBy('position')
-    .orderBy('id')
-    .execute();
-  return fields.map((f) => ({ ...f, options: options.filter((o) => o.field_id === f.id) }));
+    .orderBy('id');
+  if (ids) q = q.where('id', 'in', ids);
+  return q.execute();
 }
 
 /** Field ids of each form in form order. */
@@ -42,11 +39,16 @@ export async function listForms(db: Executor): Promise<TicketForm[]> {
   return db.selectFrom('ticket_forms').selectAll().orderBy('position').orderBy('id').execute();
 }
 
-/** A form with its fields and options: what validating a ticket against it needs. */
+/** A form with its fields and options: what validating a ticket against it needs. Two statements. */
 export async function loadForm(db: Executor, id: number): Promise<FormWithFields | null> {
-  const form = await db.selectFrom('ticket_forms').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!form) return null;
-  const ids = (await formFieldIds(db, [form.id])).get(form.id) ?? [];
+  const row = await db
+    .selectFrom('ticket_forms')
+    .selectAll()
+    .select(sql<number[]>`array(SELECT ff.field_id FROM ticket_form_fields ff WHERE ff.form_id = ticket_forms.id ORDER BY ff.position)`.as('field_ids'))
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const { field_ids: ids, ...form } = row;
   const byId = new Map((await listFields(db, ids)).map((f) => [f.id, f]));
   return { ...form, fields: ids.map((i) => byId.get(i)!).filter(Boolean) };
 }

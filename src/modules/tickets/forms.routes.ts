@@ -8,12 +8,16 @@ import { canSeeField } from '../../permissions/fields.js';
 import { isAgent } from '../accounts/actor.js';
 import { formFieldIds, listFields, listForms, type FieldOption } from './forms.repository.js';
 import { presentField, presentForm } from './tickets.presenter.js';
+import { changeSet, recordAdminAction } from '../audit-log/audit-log.service.js';
 
 const optionBody = z.object({ custom_field_option: z.object({ name: z.string().trim().min(1).max(255), value: z.string().trim().min(1).max(255).regex(/^[a-z0-9_:-]+$/i, 'must be a tag (letters, digits, _ - :)') }) });
 const optionUpdate = z.object({ custom_field_option: z.object({ name: z.string().trim().min(1).max(255).optional(), description: z.string().max(1000).optional(), active: z.boolean().optional() }) });
 const formUpdate = z.object({ ticket_form: z.object({ name: z.string().trim().min(1).max(255).optional(), display_name: z.string().trim().min(1).max(255).optional(), active: z.boolean().optional(), end_user_visible: z.boolean().optional() }) });
 
 const presentOption = (o: FieldOption) => ({ id: o.id, name: o.name, raw_name: o.name, value: o.value, description: o.description, position: o.position, default: o.is_default, active: o.active });
+
+/** An option's audit entry names the option: the field is the entry's source. */
+const optionChange = (value: string, set: ReturnType<typeof changeSet>) => ({ ...set, change: `Option ${value}: ${set.change}` });
 
 /** Ticket forms and fields: readable by anyone the portal serves (end-user-visible ones), edited by admins. */
 export function registerFormRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -44,13 +48,19 @@ export function registerFormRoutes(app: FastifyInstance, ctx: AppContext) {
     requireAdmin(req);
     const id = parseId((req.params as { id: string }).id);
     const { ticket_form: f } = parseBody(formUpdate, req.body, 'ticket_form');
-    const form = await ctx.db
-      .updateTable('ticket_forms')
-      .set({ name: f.name, display_name: f.display_name, active: f.active, end_user_visible: f.end_user_visible, updated_at: new Date() })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
-    if (!form) throw notFound();
+    const form = await ctx.db.transaction().execute(async (tx) => {
+      const before = await tx.selectFrom('ticket_forms').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!before) throw notFound();
+      const row = await tx
+        .updateTable('ticket_forms')
+        .set({ name: f.name, display_name: f.display_name, active: f.active, end_user_visible: f.end_user_visible, updated_at: new Date() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const summary = (x: typeof row) => ({ name: x.name, display_name: x.display_name, active: x.active, end_user_visible: x.end_user_visible });
+      await recordAdminAction(tx, { action: 'update', sourceType: 'ticket_form', sourceId: id, sourceLabel: row.name, ...changeSet(summary(before), summary(row)) });
+      return row;
+    });
     const ids = await formFieldIds(ctx.db, [form.id]);
     return { ticket_form: presentForm(baseUrl(req), form, ids.get(form.id) ?? []) };
   });
@@ -82,12 +92,24 @@ export function registerFormRoutes(app: FastifyInstance, ctx: AppContext) {
     if (field.type !== 'tagger' && field.type !== 'multiselect') throw invalid('base', `${field.title} has no options`);
     const { custom_field_option: o } = parseBody(optionBody, req.body, 'custom_field_option');
     const position = Math.max(0, ...field.options.map((x) => x.position)) + 1;
-    const row = await ctx.db
-      .insertInto('ticket_field_options')
-      .values({ field_id: fieldId, name: o.name, value: o.value, position })
-      .onConflict((oc) => oc.columns(['field_id', 'value']).doUpdateSet({ name: o.name }))
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await ctx.db.transaction().execute(async (tx) => {
+      const option = await tx
+        .insertInto('ticket_field_options')
+        .values({ field_id: fieldId, name: o.name, value: o.value, position })
+        .onConflict((oc) => oc.columns(['field_id', 'value']).doUpdateSet({ name: o.name }))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      // An existing value is renamed rather than added (Zendesk's upsert); the log says which happened.
+      const existed = field.options.find((x) => x.value === o.value);
+      await recordAdminAction(tx, {
+        action: existed ? 'option_update' : 'option_add',
+        sourceType: 'ticket_field',
+        sourceId: fieldId,
+        sourceLabel: field.title,
+        ...(existed ? optionChange(option.value, changeSet({ name: existed.name }, { name: option.name })) : { change: `Option ${option.value} added`, after: { value: option.value, name: option.name } }),
+      });
+      return option;
+    });
     return created(reply, resourceUrl(baseUrl(req), `ticket_fields/${fieldId}/options/${row.id}`), { custom_field_option: presentOption(row) });
   });
 
@@ -96,15 +118,21 @@ export function registerFormRoutes(app: FastifyInstance, ctx: AppContext) {
     requireAdmin(req);
     const params = req.params as { id: string; optionId: string };
     const { custom_field_option: o } = parseBody(optionUpdate, req.body, 'custom_field_option');
-    const row = await ctx.db
-      .updateTable('ticket_field_options')
-      .set({ name: o.name, description: o.description, active: o.active })
-      .where('id', '=', parseId(params.optionId))
-      .where('field_id', '=', parseId(params.id))
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) throw notFound();
-    await ctx.db.updateTable('ticket_fields').set({ updated_at: new Date() }).where('id', '=', row.field_id).execute();
+    const row = await ctx.db.transaction().execute(async (tx) => {
+      const where = { id: parseId(params.optionId), fieldId: parseId(params.id) };
+      const before = await tx.selectFrom('ticket_field_options').selectAll().where('id', '=', where.id).where('field_id', '=', where.fieldId).forUpdate().executeTakeFirst();
+      if (!before) throw notFound();
+      const option = await tx
+        .updateTable('ticket_field_options')
+        .set({ name: o.name, description: o.description, active: o.active })
+        .where('id', '=', where.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const field = await tx.updateTable('ticket_fields').set({ updated_at: new Date() }).where('id', '=', option.field_id).returning('title').executeTakeFirstOrThrow();
+      const summary = (x: typeof option) => ({ value: x.value, name: x.name, description: x.description, active: x.active });
+      await recordAdminAction(tx, { action: 'option_update', sourceType: 'ticket_field', sourceId: option.field_id, sourceLabel: field.title, ...optionChange(option.value, changeSet(summary(before), summary(option))) });
+      return option;
+    });
     return { custom_field_option: presentOption(row) };
   });
 }

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { notFound } from '../../platform/errors.js';
 import { baseUrl, includes, parseId, parseIdList, resourceUrl } from '../../platform/http.js';
-import { readPageRequest } from '../../platform/pagination.js';
+import { pageEnvelope, readPageRequest } from '../../platform/pagination.js';
 import { requireAgent } from '../../permissions/guards.js';
 import { visibleTickets } from '../../permissions/tickets.js';
 import type { Actor } from '../accounts/actor.js';
 import { presentTickets, sideLoads } from '../tickets/ticket-views.js';
-import { priorityRank, SORT_KEYS, VIEWS, type SortKey, type ViewDefinition } from './view-definitions.js';
+import { SORT_KEYS, VIEWS, type ViewDefinition } from './view-definitions.js';
+import { cursorOfTicket, OFFSET_LIMIT, readViewPage, requestedSort } from './view-pages.js';
 
 const presentView = (base: string, v: ViewDefinition) => ({
   url: resourceUrl(base, `views/${v.id}`),
@@ -69,39 +69,23 @@ export function registerViewRoutes(app: FastifyInstance, ctx: AppContext) {
     return { view_count: { view_id: view.id, url: resourceUrl(baseUrl(req), `views/${view.id}/count`), value, pretty: String(value), fresh: true } };
   });
 
+  /**
+   * A view's tickets, by cursor (`page[size]`, `page[after]`/`page[before]`, `sort=-field`: as fast at
+   * page 1,000 as at page 1) or by offset (`page`, `per_page`, `sort_by`, `sort_order`, with `count`; up
+   * to the 10,000th ticket, as Zendesk).
+   */
   app.get('/api/v2/views/:id/tickets', async (req: FastifyRequest) => {
     const actor = requireAgent(req);
     const view = viewOf((req.params as { id: string }).id);
-    const q = req.query as Record<string, unknown>;
-    const page = readPageRequest(req);
-    if (page.mode !== 'offset') throw new AppError('InvalidPaginationParameter', 'Views page by page and per_page');
-    const sortBy = (q.sort_by ?? view.sort.by) as SortKey;
-    if (!SORT_KEYS.includes(sortBy)) throw new AppError('BadRequest', `sort_by must be one of ${SORT_KEYS.join(', ')}`);
-    const order = q.sort_order === 'asc' || q.sort_order === 'desc' ? q.sort_order : view.sort.order;
-    const sortExpr = sortBy === 'priority' ? priorityRank : sql.ref(`tickets.${sortBy}`);
-    const rows = await ticketsIn(actor, view)
-      .selectAll('tickets')
-      // Tickets with no running target sort after those with one, whatever the direction.
-      .orderBy(sql`${sortExpr} ${sql.raw(order)} NULLS LAST`)
-      .orderBy('tickets.id', order)
-      .limit(page.perPage + 1)
-      .offset((page.page - 1) * page.perPage)
-      .execute();
-    const total = await count(actor, view);
-    const hasMore = rows.length > page.perPage;
-    const items = rows.slice(0, page.perPage);
+    const page = readPageRequest(req, { sorts: SORT_KEYS, maxOffset: OFFSET_LIMIT });
+    const sort = requestedSort(view, page, req.query as Record<string, unknown>);
+    const rows = await readViewPage(ticketsIn(actor, view), sort, page);
+    // Cursor pages have no count (as Zendesk): counting a large view costs more than the page itself.
+    const total = page.mode === 'offset' ? await count(actor, view) : undefined;
+    const items = rows.slice(0, page.mode === 'offset' ? page.perPage : page.size);
     const present = await presentTickets(ctx.db, baseUrl(req), items);
-    const link = (n: number) => {
-      const url = new URL(req.originalUrl, baseUrl(req));
-      url.searchParams.set('page', String(n));
-      url.searchParams.set('per_page', String(page.perPage));
-      return `${baseUrl(req)}${url.pathname}${url.search}`;
-    };
     return {
-      tickets: items.map(present),
-      next_page: hasMore ? link(page.page + 1) : null,
-      previous_page: page.page > 1 ? link(page.page - 1) : null,
-      count: total,
+      ...pageEnvelope(req, page, 'tickets', rows, present, total, { cursorOf: cursorOfTicket(sort), maxOffset: OFFSET_LIMIT }),
       ...(await sideLoads(ctx.db, baseUrl(req), actor, items, includes(req))),
     };
   });

@@ -8,7 +8,7 @@ import { codeStepMessage, twoFactorApi, useCodeSubmit, type Enrollment, type Two
 
 const statusKey = ['two-factor-status'];
 
-/** The signed-in agent's or admin's own two-factor: set up, see recovery codes once, turn off. */
+/** The signed-in agent's or admin's own two-factor: set up, see recovery codes once, replace them, turn off. */
 export function TwoFactorSettings() {
   const qc = useQueryClient();
   const status = useQuery({ queryKey: statusKey, queryFn: async () => (await get<{ two_factor: TwoFactorStatus }>('/api/portal/two_factor')).two_factor });
@@ -49,10 +49,27 @@ export function TwoFactorSettings() {
             <Text size="sm">
               On since {new Date(status.data.enabled_at!).toLocaleString()}. {status.data.recovery_codes_remaining} of 10 recovery codes left.
             </Text>
+            <ReconfirmForm
+              title="New recovery codes"
+              hint="Replaces all your recovery codes, used or not: the old ones stop working at once."
+              submitLabel="Get new recovery codes"
+              onConfirm={async (password, factor) => {
+                setCodes((await twoFactorApi.regenerateRecoveryCodes(password, factor)).recovery_codes);
+                await refresh();
+              }}
+            />
             {status.data.required ? (
               <Alert color="blue">An administrator requires two-factor authentication for agents and admins, so it cannot be turned off.</Alert>
             ) : (
-              <DisableForm onDisabled={refresh} />
+              <ReconfirmForm
+                title="Turn off"
+                submitLabel="Turn off two-factor authentication"
+                danger
+                onConfirm={async (password, factor) => {
+                  await twoFactorApi.disable(password, factor);
+                  await refresh();
+                }}
+              />
             )}
           </>
         ) : enrollment ? (
@@ -78,20 +95,34 @@ export function TwoFactorSettings() {
   );
 }
 
-function DisableForm({ onDisabled }: { onDisabled: () => void }) {
+/**
+ * Changes that re-confirm the person first (turning off, new recovery codes): the password and a code
+ * from the app, or a recovery code.
+ */
+function ReconfirmForm(props: {
+  title: string;
+  hint?: string;
+  submitLabel: string;
+  danger?: boolean;
+  onConfirm: (password: string, factor: { code: string } | { recovery_code: string }) => Promise<void>;
+}) {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const { busy, error, submit } = useCodeSubmit(async () => {
     const value = code.trim();
-    await twoFactorApi.disable(password, /^\d{6}$/.test(value) ? { code: value } : { recovery_code: value });
-    onDisabled();
+    await props.onConfirm(password, /^\d{6}$/.test(value) ? { code: value } : { recovery_code: value });
   });
   return (
-    <form onSubmit={submit} aria-label="Turn off two-factor authentication">
+    <form onSubmit={submit} aria-label={props.submitLabel}>
       <Stack gap="xs" maw={360}>
         <Text size="sm" fw={500}>
-          Turn off
+          {props.title}
         </Text>
+        {props.hint && (
+          <Text size="xs" c="dimmed">
+            {props.hint}
+          </Text>
+        )}
         <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
         <TextInput label="Code or recovery code" autoComplete="one-time-code" required value={code} onChange={(e) => setCode(e.currentTarget.value)} />
         {error && (
@@ -99,8 +130,8 @@ function DisableForm({ onDisabled }: { onDisabled: () => void }) {
             {error}
           </Text>
         )}
-        <Button type="submit" color="red" variant="light" loading={busy} w="fit-content">
-          Turn off two-factor authentication
+        <Button type="submit" color={props.danger ? 'red' : undefined} variant="light" loading={busy} w="fit-content">
+          {props.submitLabel}
         </Button>
       </Stack>
     </form>

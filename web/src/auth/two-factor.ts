@@ -92,6 +92,8 @@ export const twoFactorApi = {
   startEnrollment: () => post<{ enrollment: Enrollment }>('/api/portal/two_factor/enrollment'),
   confirmEnrollment: (code: string) => post<{ two_factor: TwoFactorStatus; recovery_codes: string[] }>('/api/portal/two_factor/enrollment/confirm', { code }),
   disable: (password: string, factor: { code: string } | { recovery_code: string }) => post<{ two_factor: TwoFactorStatus }>('/api/portal/two_factor/disable', { password, ...factor }),
+  regenerateRecoveryCodes: (password: string, factor: { code: string } | { recovery_code: string }) =>
+    post<{ two_factor: TwoFactorStatus; recovery_codes: string[] }>('/api/portal/two_factor/recovery_codes', { password, ...factor }),
 };
 
 /** The base32 secret in groups of four, easier to type into an app. */

@@ -22,12 +22,21 @@ export const agentKeys = {
 };
 
 export type SortField = 'id' | 'created_at' | 'updated_at' | 'priority' | 'status' | 'subject' | 'sla_next_breach_at';
-/** Without a sort the server applies the view's own order. */
+/**
+ * Without a sort the server applies the view's own order. Views page by cursor: `after`/`before` are the
+ * server's meta.after_cursor / meta.before_cursor (none: the first page), so a deep page costs what page 1 does.
+ */
 export interface ViewParams {
-  page: number;
   perPage: number;
+  after?: string;
+  before?: string;
   sortBy?: SortField;
   sortOrder?: 'asc' | 'desc';
+}
+
+/** A cursor page of a view (Zendesk's shape: no count; meta.has_more says whether a next page exists). */
+export interface ViewTicketPage extends Omit<TicketPage, 'next_page' | 'previous_page' | 'count'> {
+  meta: { has_more: boolean; after_cursor: string | null; before_cursor: string | null };
 }
 
 /** The views of the sidebar, in their configured order. */
@@ -56,10 +65,12 @@ export function useViewTickets(viewId: number, params: ViewParams) {
   return useQuery({
     queryKey: agentKeys.viewTickets(viewId, params),
     queryFn: () => {
-      const q = new URLSearchParams({ page: String(params.page), per_page: String(params.perPage), include: 'users,organizations,groups' });
+      const q = new URLSearchParams({ 'page[size]': String(params.perPage), include: 'users,organizations,groups' });
+      if (params.after) q.set('page[after]', params.after);
+      else if (params.before) q.set('page[before]', params.before);
       if (params.sortBy) q.set('sort_by', params.sortBy);
       if (params.sortOrder) q.set('sort_order', params.sortOrder);
-      return get<TicketPage>(`/api/v2/views/${viewId}/tickets?${q}`);
+      return get<ViewTicketPage>(`/api/v2/views/${viewId}/tickets?${q}`);
     },
     placeholderData: (previous) => previous,
     refetchInterval: 60_000,

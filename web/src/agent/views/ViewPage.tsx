@@ -2,7 +2,7 @@ import { Button, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { EmptyState, ErrorState, Loading } from '../../ui/PageState';
-import { useViews, useViewTickets, type SortField, type ViewParams } from '../api/queries';
+import { useViewCounts, useViews, useViewTickets, type SortField, type ViewParams } from '../api/queries';
 import { isInteractive, useShortcuts } from '../shortcuts/useShortcuts';
 import { BulkBar } from './BulkBar';
 import { rememberView } from './lastView';
@@ -14,19 +14,20 @@ const SORT_FIELDS: SortField[] = ['id', 'created_at', 'updated_at', 'priority', 
 /** A first click shows newest first, except for SLA, where the ticket due soonest matters most. */
 const firstOrder = (by: SortField): 'asc' | 'desc' => (by === 'sla_next_breach_at' ? 'asc' : 'desc');
 
-/** Sort and page live in the URL, so Back from a ticket returns to the same place in the list. */
+/** Sort and page (its cursor) live in the URL, so Back from a ticket returns to the same place in the list. */
 function useListParams(): [ViewParams, (next: Partial<ViewParams>) => void] {
   const [search, setSearch] = useSearchParams();
   const order = search.get('sort_order');
   const params: ViewParams = {
     sortBy: SORT_FIELDS.find((f) => f === search.get('sort_by')),
     sortOrder: order === 'asc' || order === 'desc' ? order : undefined,
-    page: Math.max(1, Number(search.get('page')) || 1),
+    after: search.get('after') ?? undefined,
+    before: search.get('before') ?? undefined,
     perPage: PER_PAGE,
   };
   const update = (next: Partial<ViewParams>) => {
     const merged = { ...params, ...next };
-    const entries = { sort_by: merged.sortBy, sort_order: merged.sortOrder, page: merged.page > 1 ? String(merged.page) : undefined };
+    const entries = { sort_by: merged.sortBy, sort_order: merged.sortOrder, after: merged.after, before: merged.before };
     setSearch(Object.fromEntries(Object.entries(entries).filter((e): e is [string, string] => !!e[1])), { replace: true });
   };
   return [params, update];
@@ -47,6 +48,7 @@ function ViewTickets({ viewId }: { viewId: number }) {
   const views = useViews();
   const [params, setParams] = useListParams();
   const list = useViewTickets(viewId, params);
+  const counts = useViewCounts(views.data?.map((v) => v.id) ?? []);
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [activeIndex, setActiveIndex] = useState(0);
@@ -72,11 +74,19 @@ function ViewTickets({ viewId }: { viewId: number }) {
     by: params.sortBy ?? view?.execution?.sort_by ?? '',
     order: params.sortOrder ?? view?.execution?.sort_order ?? 'desc',
   };
-  const onSort = (by: SortField) => setParams({ sortBy: by, sortOrder: sort.by === by ? (sort.order === 'desc' ? 'asc' : 'desc') : firstOrder(by), page: 1 });
+  const onSort = (by: SortField) => setParams({ sortBy: by, sortOrder: sort.by === by ? (sort.order === 'desc' ? 'asc' : 'desc') : firstOrder(by), after: undefined, before: undefined });
+  // Paging back past the start returns a short page: show the first page instead (it holds those rows too).
+  const atStart = !!params.before && !!list.data && !list.isPlaceholderData && list.data.tickets.length < PER_PAGE;
+  useEffect(() => {
+    if (atStart) setParams({ before: undefined });
+  });
   const toggleAll = () => setSelected((old) => (rows.every((r) => old.has(r.ticket.id)) ? new Set() : new Set(rows.map((r) => r.ticket.id))));
   const selectedTickets = rows.filter((r) => selected.has(r.ticket.id)).map((r) => r.ticket);
-  const total = list.data?.count;
-  const first = (params.page - 1) * PER_PAGE + 1;
+  const total = counts.data?.get(viewId)?.value;
+  const meta = list.data?.meta;
+  // Any cursor means an earlier page exists; meta.has_more, that a later one does.
+  const hasPrevious = !!(params.after || params.before) && !!meta?.before_cursor;
+  const hasNext = !!meta?.has_more && !!meta.after_cursor;
 
   return (
     <Stack gap="sm">
@@ -107,20 +117,14 @@ function ViewTickets({ viewId }: { viewId: number }) {
       ) : (
         <TicketTable rows={rows} sort={sort} onSort={onSort} selected={selected} onToggle={toggle} onToggleAll={toggleAll} activeIndex={active} />
       )}
-      {list.data && (list.data.previous_page || list.data.next_page) && (
-        <Group justify="space-between">
-          <Text size="sm" c="dimmed">
-            {first}–{first + list.data.tickets.length - 1}
-            {total !== undefined ? ` of ${total}` : ''}
-          </Text>
-          <Group gap="xs">
-            <Button size="xs" variant="default" disabled={!list.data.previous_page} onClick={() => setParams({ page: params.page - 1 })}>
-              Previous page
-            </Button>
-            <Button size="xs" variant="default" disabled={!list.data.next_page} onClick={() => setParams({ page: params.page + 1 })}>
-              Next page
-            </Button>
-          </Group>
+      {(hasPrevious || hasNext) && (
+        <Group justify="flex-end" gap="xs">
+          <Button size="xs" variant="default" disabled={!hasPrevious} onClick={() => setParams({ before: meta?.before_cursor ?? undefined, after: undefined })}>
+            Previous page
+          </Button>
+          <Button size="xs" variant="default" disabled={!hasNext} onClick={() => setParams({ after: meta?.after_cursor ?? undefined, before: undefined })}>
+            Next page
+          </Button>
         </Group>
       )}
     </Stack>

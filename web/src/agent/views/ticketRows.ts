@@ -10,7 +10,7 @@ export interface TicketRow {
   group?: Group;
 }
 
-export function toRows(page: TicketPage | undefined): TicketRow[] {
+export function toRows(page: Pick<TicketPage, 'tickets' | 'users' | 'organizations' | 'groups'> | undefined): TicketRow[] {
   if (!page) return [];
   const users = byId(page.users);
   const orgs = byId(page.organizations);

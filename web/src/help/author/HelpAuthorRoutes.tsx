@@ -1,6 +1,7 @@
 import { Route, Routes } from 'react-router';
 import { ArticleEditorPage } from './ArticleEditor';
 import { ArticlesPage } from './ArticlesPage';
+import { StructurePage } from '../manage/StructurePage';
 
 /** `/agent/help/*`: writing the help center. */
 export function HelpAuthorRoutes() {
@@ -8,6 +9,7 @@ export function HelpAuthorRoutes() {
     <Routes>
       <Route index element={<ArticlesPage />} />
       <Route path="articles/:id" element={<ArticleEditorPage />} />
+      <Route path="structure" element={<StructurePage />} />
     </Routes>
   );
 }
