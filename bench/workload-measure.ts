@@ -16,15 +16,15 @@ export interface ServerProcess {
   child: ChildProcess;
 }
 
-/** Starts `node --import tsx <script>` and waits for its "listening <url>" line. */
-export function startServer(name: string, script: string, env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node --import tsx <script> [args]` and waits for its "listening <url>" (or "listening on <url>") line. */
+export function startServer(name: string, script: string, env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${name} did not start in 120 s:\n${out}`)), 120_000);
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /listening (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      const m = /listening (?:on )?(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({ name, url: m[1], pid: child.pid!, child });

@@ -304,9 +304,17 @@ describe('XSS: planted payloads never run in any page that shows them', () => {
     await agentPage.reload();
     await check(agentPage, '/agent', { any: /xss(su|es)\d\d/ });
     const views = ok(await admin.api.get('/api/v2/views?per_page=100'), 'views').views as { id: number }[];
+    // View pages follow cursors, as the page's Next button does (30 tickets a page, the page's own size).
     for (const v of views) {
-      const count = ok(await admin.api.get(`/api/v2/views/${v.id}/count`), 'view count').view_count?.value ?? 1;
-      for (let p = 1; p <= Math.min(5, Math.ceil(count / 30)); p++) await check(agentPage, `/agent/views/${v.id}?page=${p}`, { any: /xss[a-z]{2}\d\d|Conversation/ });
+      if (!ok(await admin.api.get(`/api/v2/views/${v.id}/count`), 'view count').view_count?.value) continue;
+      let after: string | null = null;
+      for (let p = 1; p <= 5; p++) {
+        await check(agentPage, `/agent/views/${v.id}${after ? `?after=${encodeURIComponent(after)}` : ''}`, { any: /xss[a-z]{2}\d\d|Conversation/ });
+        const cursor: string = after ? `&page[after]=${encodeURIComponent(after)}` : '';
+        const meta: { has_more: boolean; after_cursor: string | null } = ok(await admin.api.get(`/api/v2/views/${v.id}/tickets?page[size]=30${cursor}`), 'view page').meta;
+        if (!meta.has_more) break;
+        after = meta.after_cursor;
+      }
     }
     for (const [g, id] of carrierIds.entries()) {
       const group = groups[g];

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api } from '../api.js';
 import { createAgent, createCustomer } from '../factories.js';
 import { startTestApp, type TestEnv } from '../harness.js';
+import { deliverMail } from '../../src/modules/mail/outbox.js';
+import { createMailTransport } from '../../src/platform/mail-transport.js';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -72,5 +74,36 @@ describe('outbound mail', () => {
     expect(res.body.details.email_ccs[0].description).toMatch(/987654/);
     expect([await count('mail_outbox'), await count('tickets'), await count('ticket_comments')]).toEqual(before);
     expect(await env.ctx.db.selectFrom('users').select('id').where('email', '=', 'new.person@example.com').executeTakeFirst()).toBeUndefined();
+  });
+
+  it('retries, rather than finishes, a mail another worker is still sending', async () => {
+    const customer = await createCustomer(env, null);
+    const row = await env.ctx.db
+      .insertInto('mail_outbox')
+      .values({ to_address: customer.user.email, subject: 'Locked elsewhere', text_body: 'x', html_body: null, message_id: `<locked-${Date.now()}@sundial.test>`, kind: 'test' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const transport = createMailTransport(env.mail.url, env.dataDir);
+    const from = env.ctx.config.mailFrom;
+    // Another worker's send in flight: its transaction holds the row.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const other = env.ctx.db.transaction().execute(async (tx) => {
+      await tx.selectFrom('mail_outbox').select('id').where('id', '=', row.id).forUpdate().execute();
+      locked();
+      await held;
+    });
+    await isLocked;
+    await expect(deliverMail(env.ctx.db, transport, from, row.id)).rejects.toThrow(/another worker/);
+    // That send failed (its transaction ends without marking the mail sent): the retry sends it, once.
+    release();
+    await other;
+    await deliverMail(env.ctx.db, transport, from, row.id);
+    await env.mail.waitFor((m) => m.to.includes(customer.user.email) && m.subject === 'Locked elsewhere', 10_000);
+    await deliverMail(env.ctx.db, transport, from, row.id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(env.mail.messages.filter((m) => m.subject === 'Locked elsewhere')).toHaveLength(1);
   });
 });

@@ -55,7 +55,14 @@ export async function deliverMail(db: Db, transport: MailTransport, from: string
   let failure: Error | null = null;
   await db.transaction().execute(async (tx) => {
     const mail = await tx.selectFrom('mail_outbox').selectAll().where('id', '=', mailId).forUpdate().skipLocked().executeTakeFirst();
-    if (!mail || mail.sent_at) return;
+    if (!mail) {
+      // Locked: another worker is sending it (a retry that overtook a slow send on a node shutting down).
+      // Retry later rather than finish: if that send fails, nobody else would send this mail.
+      const pending = await tx.selectFrom('mail_outbox').select('id').where('id', '=', mailId).where('sent_at', 'is', null).executeTakeFirst();
+      if (pending) failure = new Error('another worker is sending this mail; checking again later');
+      return;
+    }
+    if (mail.sent_at) return;
     try {
       await transport.send({
         from,

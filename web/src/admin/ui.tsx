@@ -157,3 +157,17 @@ export function DeleteButton({ name, onClick }: { name: string; onClick: () => v
     </Button>
   );
 }
+
+/** A modal form's footer: Cancel, and the submit button that shows the save in flight. */
+export function ModalActions({ onCancel, pending, submitLabel }: { onCancel: () => void; pending: boolean; submitLabel: ReactNode }) {
+  return (
+    <Group justify="flex-end">
+      <Button variant="default" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" loading={pending}>
+        {submitLabel}
+      </Button>
+    </Group>
+  );
+}

@@ -1,9 +1,9 @@
-import { Button, Group as Row, Stack, Textarea, TextInput } from '@mantine/core';
+import { Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { post, put } from '../../api/client';
 import { keys, type Group } from '../api';
 import { useAdminMutation } from '../hooks';
-import { AdminModal, FormError, useFormSubmit } from '../ui';
+import { AdminModal, FormError, ModalActions, useFormSubmit } from '../ui';
 
 /** Creates (no `group`) or renames a group. Mounted only while open. */
 export function GroupModal({ group, onClose }: { group?: Group; onClose: () => void }) {
@@ -31,14 +31,7 @@ export function GroupModal({ group, onClose }: { group?: Group; onClose: () => v
           <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
           <Textarea label="Description" description="What kind of tickets this team handles" autosize minRows={2} maxRows={5} {...form.getInputProps('description')} />
           <FormError message={general} />
-          <Row justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {group ? 'Save changes' : 'Create group'}
-            </Button>
-          </Row>
+          <ModalActions onCancel={onClose} pending={save.isPending} submitLabel={group ? 'Save changes' : 'Create group'} />
         </Stack>
       </form>
     </AdminModal>

@@ -1,9 +1,9 @@
-import { Button, Group, Select, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
+import { Group, Select, Stack, TagsInput, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { post, put } from '../../api/client';
 import { keys, type Organization, type Plan } from '../api';
 import { useAdminMutation } from '../hooks';
-import { AdminModal, FormError, useFormSubmit } from '../ui';
+import { AdminModal, FormError, useFormSubmit, ModalActions } from '../ui';
 import { SHARING, SharingSetting, needsConfirmation, sharingOf, type Sharing } from './sharing';
 import { TimeZoneSelect } from './TimeZoneSelect';
 
@@ -102,14 +102,7 @@ export function OrganizationModal({ organization, onClose }: { organization?: Or
           />
           <Textarea label="Notes" description="Only staff can read these" autosize minRows={2} maxRows={6} {...form.getInputProps('notes')} />
           <FormError message={general} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {organization ? 'Save changes' : 'Create organization'}
-            </Button>
-          </Group>
+          <ModalActions onCancel={onClose} pending={save.isPending} submitLabel={organization ? 'Save changes' : 'Create organization'} />
         </Stack>
       </form>
     </AdminModal>

@@ -1,8 +1,8 @@
-import { ActionIcon, Button, Group, List, MultiSelect, NumberInput, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Group, List, MultiSelect, NumberInput, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { post, put } from '../../api/client';
 import { useAdminMutation, useAllStaff } from '../hooks';
-import { AdminModal, FormError, useFormSubmit } from '../ui';
+import { AdminModal, FormError, useFormSubmit, ModalActions } from '../ui';
 import { fromLocalInput, pagingKeys, toLocalInput, type OnCallSchedule } from './model';
 
 const FIELDS = ['name', 'rotation_start', 'rotation_hours', 'participant_ids', 'paging'] as const;
@@ -125,14 +125,7 @@ export function ScheduleModal({ schedule, onClose }: { schedule?: OnCallSchedule
             {...form.getInputProps('paging', { type: 'checkbox' })}
           />
           <FormError message={general} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {schedule ? 'Save changes' : 'Create schedule'}
-            </Button>
-          </Group>
+          <ModalActions onCancel={onClose} pending={save.isPending} submitLabel={schedule ? 'Save changes' : 'Create schedule'} />
         </Stack>
       </form>
     </AdminModal>

@@ -1,8 +1,8 @@
-import { Button, Group, PasswordInput, Select, Stack, Switch, TextInput } from '@mantine/core';
+import { PasswordInput, Select, Stack, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { post, put } from '../../api/client';
 import { useAdminMutation } from '../hooks';
-import { AdminModal, FormError, useFormSubmit } from '../ui';
+import { AdminModal, FormError, useFormSubmit, ModalActions } from '../ui';
 import { KINDS, kindLabel, pagingKeys, type PagingTarget, type TargetKind } from './model';
 
 const FIELDS = ['name', 'kind', 'url', 'routing_key'] as const;
@@ -77,14 +77,7 @@ export function TargetModal({ target, onClose }: { target?: PagingTarget; onClos
           )}
           <Switch label="Active" description={`Inactive targets get no pages (${kindLabel(form.values.kind)} stays configured)`} {...form.getInputProps('active', { type: 'checkbox' })} />
           <FormError message={general} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {target ? 'Save changes' : 'Add target'}
-            </Button>
-          </Group>
+          <ModalActions onCancel={onClose} pending={save.isPending} submitLabel={target ? 'Save changes' : 'Add target'} />
         </Stack>
       </form>
     </AdminModal>

@@ -1,9 +1,9 @@
-import { Button, Chip, Group, Input, MultiSelect, Stack, Text, TextInput } from '@mantine/core';
+import { Chip, Group, Input, MultiSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { post, put } from '../../api/client';
 import { keys } from '../api';
 import { useAdminMutation, useAllStaff } from '../hooks';
-import { AdminModal, FormError, useFormSubmit } from '../ui';
+import { AdminModal, FormError, useFormSubmit, ModalActions } from '../ui';
 import { regionKeys, WEEKDAYS, type Region } from './model';
 
 const FIELDS = ['name', 'shift_start', 'shift_end', 'shift_days', 'member_ids'] as const;
@@ -107,14 +107,7 @@ export function RegionModal({ region, regions, onClose }: { region?: Region; reg
             </Text>
           )}
           <FormError message={general} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {region ? 'Save changes' : 'Create region'}
-            </Button>
-          </Group>
+          <ModalActions onCancel={onClose} pending={save.isPending} submitLabel={region ? 'Save changes' : 'Create region'} />
         </Stack>
       </form>
     </AdminModal>

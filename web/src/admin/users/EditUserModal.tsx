@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { post, put } from '../../api/client';
 import { keys, type Role, type User } from '../api';
 import { useAdminMutation } from '../hooks';
-import { AdminModal, FormError, splitApiError, useFormSubmit } from '../ui';
+import { AdminModal, FormError, splitApiError, useFormSubmit, ModalActions } from '../ui';
 import { OrganizationSelect } from './OrganizationSelect';
 import { RegionSelect } from './RegionSelect';
 import { regionKeys } from '../regions/model';
@@ -83,14 +83,7 @@ export function EditUserModal({ user, onClose }: { user: User; onClose: () => vo
               {...form.getInputProps('suspended', { type: 'checkbox' })}
             />
             <FormError message={general} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={save.isPending}>
-                Save changes
-              </Button>
-            </Group>
+            <ModalActions onCancel={onClose} pending={save.isPending} submitLabel="Save changes" />
           </Stack>
         </form>
         <Divider label="Password" labelPosition="left" />

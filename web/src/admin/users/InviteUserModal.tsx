@@ -1,9 +1,9 @@
-import { Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { post } from '../../api/client';
 import { keys, type Role, type User } from '../api';
 import { useAdminMutation } from '../hooks';
-import { AdminModal, FormError, useFormSubmit } from '../ui';
+import { AdminModal, FormError, useFormSubmit, ModalActions } from '../ui';
 import { OrganizationSelect } from './OrganizationSelect';
 import { RegionSelect } from './RegionSelect';
 import { regionKeys } from '../regions/model';
@@ -76,14 +76,7 @@ export function InviteUserModal({ onClose, defaultRole }: { onClose: () => void;
             />
           )}
           <FormError message={general} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={invite.isPending}>
-              Send invitation
-            </Button>
-          </Group>
+          <ModalActions onCancel={onClose} pending={invite.isPending} submitLabel="Send invitation" />
         </Stack>
       </form>
     </AdminModal>

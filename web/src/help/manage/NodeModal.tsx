@@ -1,6 +1,6 @@
-import { Button, Group, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { AdminModal, FormError, useFormSubmit } from '../../admin/ui';
+import { AdminModal, FormError, useFormSubmit, ModalActions } from '../../admin/ui';
 import type { HelpCategory, HelpSection } from '../api';
 import { useSaveNode, type Kind, type NodeFields } from './structure-api';
 
@@ -64,14 +64,7 @@ export function NodeModal({ kind, node, categories, categoryId, nextPosition, on
             />
           )}
           <FormError message={general} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {node ? 'Save changes' : `Create ${noun}`}
-            </Button>
-          </Group>
+          <ModalActions onCancel={onClose} pending={save.isPending} submitLabel={node ? 'Save changes' : `Create ${noun}`} />
         </Stack>
       </form>
     </AdminModal>
