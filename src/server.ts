@@ -7,7 +7,7 @@ import { FileBlobStore } from './platform/blob-store.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { AppContext } from './platform/context.js';
 import { createDb, type Db } from './platform/db.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.js';
+import { pidAlive, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.js';
 import { JobQueue } from './platform/jobs.js';
 import { LiveHub } from './platform/live.js';
 import { startInboundSmtp } from './modules/mail/inbound/smtp-server.js';
@@ -39,7 +39,7 @@ export async function openDatabase(
   if (!url) {
     const published = existsSync(runningFile(config.dataDir)) ? (JSON.parse(readFileSync(runningFile(config.dataDir), 'utf8')) as { url: string; pid: number }) : null;
     // Only one-off commands attach; a second server on the same DATA_DIR must fail on the lock instead.
-    if (options.attachToRunning && published && published.pid !== process.pid && isAlive(published.pid)) {
+    if (options.attachToRunning && published && published.pid !== process.pid && pidAlive(published.pid)) {
       url = published.url;
     } else {
       embedded = await startEmbeddedPostgres(config.dataDir, log);
@@ -71,15 +71,6 @@ export async function openDatabase(
       }
     },
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export interface RunningSundial {

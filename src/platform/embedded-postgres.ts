@@ -26,7 +26,8 @@ function sameDirectory(a: string, b: string): boolean {
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this id exists (signal 0 probes without signalling). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -10,6 +10,7 @@ import { fillHelpDesk } from '../ops/fill-help-desk.js';
 import { Http } from '../ops/http-client.js';
 import { createDatabase, dropDatabase, dumpableServer, query, serverMajor, shell, waitForQuietQueue } from '../ops/pg-tools.js';
 import { killStartedNodes, startNode, stopNode, sundialCli } from '../ops/sundial-process.js';
+import { pidAlive } from '../../src/platform/embedded-postgres.js';
 
 /**
  * The README's "Backup and restore" procedures, run for real against `sundial serve` processes: the
@@ -115,9 +116,9 @@ describe('backup and restore of the embedded PostgreSQL: stop, copy DATA_DIR, st
     first.child.kill('SIGKILL');
     await first.exited;
     const orphan = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-    expect(isAlive(orphan)).toBe(true);
+    expect(pidAlive(orphan)).toBe(true);
     const second = await startNode(env);
-    expect(isAlive(orphan)).toBe(false);
+    expect(pidAlive(orphan)).toBe(false);
     expect(await captureHelpDesk(admin.at(second.base), m)).toEqual(before);
     expect(await stopNode(second), second.output()).toBe(0);
     clock.lap('restarted after SIGKILL and stopped');
@@ -142,12 +143,3 @@ describe('backup and restore of the embedded PostgreSQL: stop, copy DATA_DIR, st
     clock.print();
   }, 360_000);
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

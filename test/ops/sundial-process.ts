@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../src/platform/embedded-postgres.js';
 import { promisify } from 'node:util';
 
 export const run = promisify(execFile);
@@ -33,16 +33,6 @@ const started: ChildProcess[] = [];
 /** SIGKILL every node this process started that is still running (afterAll). */
 export const killStartedNodes = () => started.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL'));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The environment of a child: ours without any DATABASE_URL or DATA_DIR, then the given settings. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
