@@ -121,20 +121,10 @@ export interface RunFigures {
   pgBackendsPssMb: number;
 }
 
-/** One autocannon run of `seconds` on `connections` against `server`, with the server's and PostgreSQL's CPU deltas. */
-export async function measure(o: {
-  server: ServerProcess;
-  connections: number;
-  seconds: number;
-  next: (n: number) => RequestSpec;
-  counter: { n: number };
-  monitor: pg.Client;
-  database: string;
-}): Promise<RunFigures> {
-  const pgBefore = new Map((await backendPids(o.monitor, o.database)).map((pid) => [pid, cpuSeconds(pid)]));
-  const cpu0 = cpuSeconds(o.server.pid);
-  const r = await autocannon({
-    url: o.server.url,
+/** autocannon for `seconds` on `connections`, each request from next(counter.n++). */
+export function autocannonRun(o: { url: string; connections: number; seconds: number; next: (n: number) => RequestSpec; counter: { n: number } }) {
+  return autocannon({
+    url: o.url,
     connections: o.connections,
     duration: o.seconds,
     timeout: 30,
@@ -147,6 +137,21 @@ export async function measure(o: {
       },
     ],
   });
+}
+
+/** One autocannon run of `seconds` on `connections` against `server`, with the server's and PostgreSQL's CPU deltas. */
+export async function measure(o: {
+  server: ServerProcess;
+  connections: number;
+  seconds: number;
+  next: (n: number) => RequestSpec;
+  counter: { n: number };
+  monitor: pg.Client;
+  database: string;
+}): Promise<RunFigures> {
+  const pgBefore = new Map((await backendPids(o.monitor, o.database)).map((pid) => [pid, cpuSeconds(pid)]));
+  const cpu0 = cpuSeconds(o.server.pid);
+  const r = await autocannonRun({ ...o, url: o.server.url });
   const cpu1 = cpuSeconds(o.server.pid);
   // Per backend: opened during the run, it counts from zero; closed during the run (pool idle timeout),
   // its last share is lost (a slight underestimate, never a negative figure).

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type pg from 'pg';
-import { backendPids, cpuSeconds, postgresPids, sum, type RequestSpec, type ServerProcess } from '../workload-measure.js';
+import { autocannonRun, backendPids, cpuSeconds, postgresPids, sum, type RequestSpec, type ServerProcess } from '../workload-measure.js';
 
 export interface CpuShare {
   /** Per node, in % of one core over the run. */
@@ -89,20 +89,7 @@ export async function cpuMeter(p: Parties): Promise<() => Promise<CpuShare>> {
 export async function runLoad(o: { url: string; connections: number; seconds: number; next: (n: number) => RequestSpec; counter: { n: number }; parties: Parties }): Promise<LoadFigures> {
   const stopMeter = await cpuMeter(o.parties);
   const t0 = new Date();
-  const r = await autocannon({
-    url: o.url,
-    connections: o.connections,
-    duration: o.seconds,
-    timeout: 30,
-    requests: [
-      {
-        setupRequest: (req) => {
-          const spec = o.next(o.counter.n++);
-          return { ...req, method: spec.method, path: spec.path, body: spec.body, headers: spec.headers };
-        },
-      },
-    ],
-  });
+  const r = await autocannonRun(o);
   const cpu = await stopMeter();
   const { rows } = await o.parties.monitor.query<{ name: string; n: number }>(
     "SELECT name, count(*)::int AS n FROM pgboss.job WHERE completed_on BETWEEN $1 AND now() AND name NOT LIKE '\\_\\_pgboss%' GROUP BY name ORDER BY count(*) DESC",
