@@ -107,7 +107,8 @@ export interface RequestSpec {
   headers: Record<string, string>;
 }
 
-export interface RunFigures {
+/** What one autocannon run measured: throughput, latency percentiles (ms) and failures. */
+export interface LoadSummary {
   reqPerSec: number;
   p50: number;
   p90: number;
@@ -115,6 +116,9 @@ export interface RunFigures {
   requests: number;
   non2xx: number;
   errors: number;
+}
+
+export interface RunFigures extends LoadSummary {
   serverCpuMsPerReq: number;
   pgCpuMsPerReq: number;
   serverRssMb: number;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type pg from 'pg';
-import { autocannonRun, backendPids, cpuSeconds, postgresPids, sum, type RequestSpec, type ServerProcess } from '../workload-measure.js';
+import { autocannonRun, backendPids, cpuSeconds, postgresPids, sum, type LoadSummary, type RequestSpec, type ServerProcess } from '../workload-measure.js';
 
 export interface CpuShare {
   /** Per node, in % of one core over the run. */
@@ -21,14 +21,7 @@ export interface CpuShare {
   other: number;
 }
 
-export interface LoadFigures {
-  reqPerSec: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
+export interface LoadFigures extends LoadSummary {
   cpu: CpuShare;
   /** Background jobs the nodes completed during the run, by queue ("mail.send 120, …"): part of the CPU above. */
   jobs: string;
