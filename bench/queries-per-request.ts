@@ -39,10 +39,12 @@ try {
   };
   const agentAuth = await auth(agent);
   const customerAuth = await auth(customer);
-  const open = await db.selectFrom('tickets').select('id').where('status', '=', 'open').orderBy('id', 'desc').limit(3).execute();
+  const open = await db.selectFrom('tickets').select('id').where('status', '=', 'open').orderBy('id', 'desc').limit(6).execute();
   const form = await db.selectFrom('ticket_forms').select('id').where('kind', '=', 'technical').executeTakeFirstOrThrow();
   const requester = await db.selectFrom('users').select('id').where('role', '=', 'end-user').where('organization_id', 'is not', null).limit(1).executeTakeFirstOrThrow();
-  const ops: [string, 'GET' | 'POST' | 'PUT', string, unknown?, string?][] = [
+  type Op = [string, 'GET' | 'POST' | 'PUT', string, unknown?, string?];
+  // Written tickets differ between the warm-up pass and the counted one, so both really change something.
+  const opsOn = (open: { id: number }[]): Op[] => [
     ['show ticket (+users,groups,orgs)', 'GET', `/api/v2/tickets/${open[0].id}?include=users,groups,organizations`],
     ['ticket comments (+users)', 'GET', `/api/v2/tickets/${open[0].id}/comments?include=users`],
     ['view 6 All open: page 1', 'GET', '/api/v2/views/6/tickets?per_page=30'],
@@ -53,12 +55,17 @@ try {
     ['search fields', 'GET', `/api/v2/search?query=${encodeURIComponent('type:ticket status:pending priority:high')}&per_page=25`],
     ['customer: my requests', 'GET', '/api/v2/requests', undefined, customerAuth],
   ];
+  // The first request of a kind fills the node's configuration cache, as on any node that has served a while.
+  const send = ([, method, url, body, who]: Op) =>
+    node.app.inject({ method, url, headers: { authorization: who ?? agentAuth, 'content-type': 'application/json' }, payload: body ? JSON.stringify(body) : undefined });
+  for (const op of opsOn(open.slice(3))) await send(op);
   console.log('statements per request (Sundial, in-process, job workers off)');
-  for (const [name, method, url, body, who] of ops) {
+  for (const op of opsOn(open)) {
+    const name = op[0];
     count = 0;
     shown = [];
     counting = true;
-    const res = await node.app.inject({ method, url, headers: { authorization: who ?? agentAuth, 'content-type': 'application/json' }, payload: body ? JSON.stringify(body) : undefined });
+    const res = await send(op);
     counting = false;
     console.log(`${name.padEnd(36)} ${String(count).padStart(4)}   (HTTP ${res.statusCode})`);
     if (show && name.startsWith(show)) shown.forEach((q, i) => console.log(`  ${String(i + 1).padStart(3)}. ${q}`));

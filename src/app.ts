@@ -8,6 +8,7 @@ import { isDatabaseUnavailable } from './platform/db.js';
 import { authenticate, SESSION_COOKIE } from './modules/accounts/authenticate.js';
 import type { Actor } from './modules/accounts/actor.js';
 import { registerRoutes } from './routes.js';
+import { registerRequestContext } from './platform/request-context.js';
 import { enforceApiRateLimit } from './platform/api-rate-limit.js';
 import { applyOAuthPolicy } from './modules/oauth/oauth-policy.js';
 import { registerMetrics } from './modules/ops/metrics.routes.js';
@@ -119,6 +120,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
 
   app.decorateRequest('actor', null);
   app.decorateRequest('authFailed', false);
+  registerRequestContext(app);
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;
     const { actor, failed } = await authenticate(ctx.db, req.headers.authorization, req.cookies[SESSION_COOKIE]);

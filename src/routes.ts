@@ -8,7 +8,6 @@ import { registerGroupRoutes } from './modules/accounts/groups.routes.js';
 import { registerOrganizationRoutes } from './modules/accounts/organizations.routes.js';
 import { registerPortalRoutes } from './modules/accounts/portal.routes.js';
 import { registerTwoFactorRoutes } from './modules/accounts/two-factor.routes.js';
-import { registerAuditContext } from './modules/audit-log/audit-context.js';
 import { registerAuditLogRoutes } from './modules/audit-log/audit-log.routes.js';
 import { registerUserRoutes } from './modules/accounts/users.routes.js';
 import { collectRoutes, registerDocsRoutes } from './modules/docs/openapi.routes.js';
@@ -45,7 +44,6 @@ import { registerFailedJobRoutes } from './modules/ops/failed-jobs.routes.js';
 
 export async function registerRoutes(app: FastifyInstance, ctx: AppContext) {
   const routes = collectRoutes(app);
-  registerAuditContext(app);
   registerPortalRoutes(app, ctx);
   registerTwoFactorRoutes(app, ctx);
   registerAuditLogRoutes(app, ctx);

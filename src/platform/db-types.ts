@@ -473,6 +473,12 @@ export interface SettingsTable {
   updated_at: Generated<Date>;
 }
 
+/** One row: changes whenever configuration does (migration 0028). */
+export interface ConfigVersionTable {
+  singleton: Generated<boolean>;
+  version: Generated<string>;
+}
+
 export interface RoutingQueueTable {
   ticket_id: number;
   urgent: boolean;
@@ -954,6 +960,7 @@ export interface Database {
   escalation_stage_changes: EscalationStageChangesTable;
   regions: RegionsTable;
   settings: SettingsTable;
+  config_version: ConfigVersionTable;
   routing_queue: RoutingQueueTable;
   handovers: HandoversTable;
   on_call_schedules: OnCallSchedulesTable;

@@ -1,19 +1,16 @@
 import { createHmac, hkdfSync } from 'node:crypto';
+import { cachedConfig } from './config-cache.js';
 import type { Executor } from './db.js';
 import { newSecret, sameSecret } from './secrets.js';
 
-// Per database handle: tests run several deployments in one process. Transactions miss the cache
-// and read the row, which is one primary-key lookup.
-const cache = new WeakMap<object, string>();
+const readSigningKey = async (db: Executor) => (await db.selectFrom('settings').select('value').where('key', '=', 'signing_key').executeTakeFirst()) ?? null;
 
 /**
  * The deployment's signing key, created once in the database so every node signs alike and links
  * survive restarts. Stored in settings; never leaves the server.
  */
 async function signingKey(db: Executor): Promise<string> {
-  const known = cache.get(db);
-  if (known) return known;
-  let row = await db.selectFrom('settings').select('value').where('key', '=', 'signing_key').executeTakeFirst();
+  let row = await cachedConfig(db, 'signing-key', readSigningKey);
   if (!row) {
     await db
       .insertInto('settings')
@@ -22,7 +19,6 @@ async function signingKey(db: Executor): Promise<string> {
       .execute();
     row = await db.selectFrom('settings').select('value').where('key', '=', 'signing_key').executeTakeFirstOrThrow();
   }
-  cache.set(db, row.value as string);
   return row.value as string;
 }
 

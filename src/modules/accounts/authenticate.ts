@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { noteConfigVersion } from '../../platform/config-cache.js';
 import type { Db } from '../../platform/db.js';
 import type { User } from '../../platform/db-types.js';
 import { digest, verifyPassword } from '../../platform/secrets.js';
@@ -13,11 +14,15 @@ const usersWithGroups = (db: Db) =>
   db
     .selectFrom('users')
     .selectAll('users')
-    .select(sql<number[]>`array(SELECT gm.group_id FROM group_memberships gm WHERE gm.user_id = users.id)`.as('group_ids'));
+    .select(sql<number[]>`array(SELECT gm.group_id FROM group_memberships gm WHERE gm.user_id = users.id)`.as('group_ids'))
+    // Rides along for the config cache: tells this request whether the node's copy of the configuration is current.
+    .select(sql<string>`(SELECT version FROM config_version)`.as('config_version'));
 
-async function actorOf(db: Db, row: (User & { group_ids: number[] }) | undefined, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
-  if (!row || !row.active || row.suspended) return null;
-  const { group_ids: groupIds, ...user } = row;
+async function actorOf(db: Db, row: (User & { group_ids: number[]; config_version: string }) | undefined, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
+  if (!row) return null;
+  const { group_ids: groupIds, config_version: configVersion, ...user } = row;
+  noteConfigVersion(configVersion);
+  if (!user.active || user.suspended) return null;
   const organization = user.organization_id
     ? ((await db.selectFrom('organizations').selectAll().where('id', '=', user.organization_id).executeTakeFirst()) ?? null)
     : null;

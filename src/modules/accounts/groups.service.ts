@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
+import { cachedConfig } from '../../platform/config-cache.js';
 import type { Executor } from '../../platform/db.js';
 import type { Group } from '../../platform/db-types.js';
 import { invalid, notFound } from '../../platform/errors.js';
@@ -13,6 +14,9 @@ export async function getGroup(db: Executor, id: number): Promise<Group> {
 
 export const groupByKey = (db: Executor, key: string) =>
   db.selectFrom('groups').selectAll().where('key', '=', key).where('deleted_at', 'is', null).executeTakeFirst();
+
+/** groupByKey from the node's configuration cache (a form's default group on every new ticket). */
+export const cachedGroupByKey = (db: Executor, key: string) => cachedConfig(db, `group-key:${key}`, (d) => groupByKey(d, key));
 
 /** What the admin audit log keeps of a group. */
 const groupSummary = (g: Group) => ({ name: g.name, description: g.description, is_public: g.is_public });

@@ -1,27 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requestContext as store, type AuditSource } from '../../platform/request-context.js';
 
-/** Who performs an administrative action and from where. */
-export interface AuditSource {
-  actorId: number | null;
-  actorLabel: string;
-  ip: string | null;
-  userAgent: string | null;
-}
+export type { AuditSource };
 
-/**
- * The request (or command) a use case runs for. Held in AsyncLocalStorage so that services record
- * admin actions inside their own transaction without every service signature carrying the request:
- * who and from where belong to the request, not to the use case.
- */
-const store = new AsyncLocalStorage<{ req?: FastifyRequest; source?: AuditSource }>();
-
-/** Every request runs its hooks and handler inside a context that points at the request. */
-export function registerAuditContext(app: FastifyInstance): void {
-  // Callback style on purpose: the rest of the chain runs synchronously inside `run`, so the
-  // handler (and everything it awaits) sees the store.
-  app.addHook('onRequest', (req, _reply, done) => store.run({ req }, done));
-}
+// The request (or command) a use case runs for is held in AsyncLocalStorage so that services record
+// admin actions inside their own transaction without every service signature carrying the request:
+// who and from where belong to the request, not to the use case.
 
 /** Runs work outside HTTP (the command line) as a named source. */
 export function runAsAuditSource<T>(source: AuditSource, fn: () => Promise<T>): Promise<T> {

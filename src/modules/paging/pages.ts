@@ -12,9 +12,13 @@ export type PageReason = Page['reason'];
 const URGENT = new Set(['urgent', 'high']);
 const UNSOLVED = new Set(['new', 'open', 'pending', 'hold']);
 
+/** All that Premier cover asks of a ticket but its organization's plan. */
+export const urgentAndOpen = (ticket: Pick<Ticket, 'priority' | 'status' | 'deleted_at' | 'organization_id'>) =>
+  URGENT.has(ticket.priority ?? '') && UNSOLVED.has(ticket.status) && !ticket.deleted_at && ticket.organization_id !== null;
+
 /** A ticket that Premier 24×7 cover applies to (spec §9.3): urgent or high, unsolved, of a Premier organization. */
 export async function needsOnCall(db: Executor, ticket: Pick<Ticket, 'priority' | 'status' | 'deleted_at' | 'organization_id'>): Promise<boolean> {
-  if (!URGENT.has(ticket.priority ?? '') || !UNSOLVED.has(ticket.status) || ticket.deleted_at || !ticket.organization_id) return false;
+  if (!urgentAndOpen(ticket)) return false;
   const org = await db.selectFrom('organizations').select('support_plan').where('id', '=', ticket.organization_id).executeTakeFirst();
   return org?.support_plan === 'premier';
 }

@@ -1,6 +1,6 @@
 import { slaWarningHooks } from '../sla/warnings.js';
 import { ticketWriteHooks } from '../tickets/write-hooks.js';
-import { needsOnCall, raisePages, resolvePages } from './pages.js';
+import { needsOnCall, raisePages, resolvePages, urgentAndOpen } from './pages.js';
 
 const URGENT = new Set(['urgent', 'high']);
 
@@ -10,7 +10,9 @@ ticketWriteHooks.push(async (tx, ctx, { before, after }) => {
   const needsNow = await needsOnCall(tx, after);
   const raised = !before || !URGENT.has(before.priority ?? '');
   if (needsNow && raised) return raisePages(tx, ctx, after.id, before ? 'priority_raised' : 'created');
-  if (!needsNow && before && (await needsOnCall(tx, before))) {
+  // Not needed now although urgent and open: the organization is not Premier, so it was not before either.
+  const notPremier = !needsNow && urgentAndOpen(after) && before?.organization_id === after.organization_id;
+  if (!needsNow && before && !notPremier && (await needsOnCall(tx, before))) {
     const why = URGENT.has(after.priority ?? '') ? `the ticket is ${after.status}` : `priority lowered to ${after.priority ?? 'none'}`;
     await resolvePages(tx, ctx, after.id, why);
   }

@@ -2,7 +2,7 @@ import type { Executor } from '../../platform/db.js';
 import type { Status } from '../../platform/db-types.js';
 import { AppError, Problems } from '../../platform/errors.js';
 import { checkFieldValues, type CustomValues } from '../tickets/field-values.js';
-import { loadForm, type FormWithFields } from '../tickets/forms.repository.js';
+import { cachedForm, type FormWithFields } from '../tickets/forms.repository.js';
 import { checkSolveGuards } from '../tickets/solve-guards.js';
 import { canTransition } from '../tickets/status-machine.js';
 import { applyTagEdit } from '../tickets/tags.service.js';
@@ -37,7 +37,7 @@ export class ActionContext {
     readonly ticketId: number,
   ) {}
   async form(id: number) {
-    if (!this.forms.has(id)) this.forms.set(id, await loadForm(this.tx, id));
+    if (!this.forms.has(id)) this.forms.set(id, await cachedForm(this.tx, id));
     return this.forms.get(id)!;
   }
 }

@@ -1,3 +1,4 @@
+import { cachedConfig } from '../../platform/config-cache.js';
 import { ticketWriteHooks } from '../tickets/write-hooks.js';
 
 /**
@@ -8,7 +9,7 @@ import { ticketWriteHooks } from '../tickets/write-hooks.js';
  */
 ticketWriteHooks.push(async (tx, ctx, { after, auditId }) => {
   if (after.deleted_at) return;
-  const active = await tx.selectFrom('triggers').select('id').where('active', '=', true).limit(1).executeTakeFirst();
+  const active = await cachedConfig(tx, 'any-active-trigger', async (db) => !!(await db.selectFrom('triggers').select('id').where('active', '=', true).limit(1).executeTakeFirst()));
   if (!active) return;
   const audit = await tx.selectFrom('ticket_audits').select('metadata').where('id', '=', auditId).executeTakeFirst();
   if (audit && (audit.metadata as Record<string, unknown>).trigger_id !== undefined) return;

@@ -99,7 +99,7 @@ async function recordRating(tx: Tx, ctx: AppContext, ticket: Ticket, a: RatingCh
 export async function rateTicket(ctx: AppContext, a: { actor: Actor; ticketId: number; change: RatingChange; via: string }): Promise<Rating> {
   return ctx.db.transaction().execute(async (tx) => {
     const ticket = await lockTicket(tx, a.ticketId);
-    if (!ticket || !canSeeTicket(a.actor, ticket, await loadTicketRelations(tx, ticket.id, a.actor.user.id))) throw notFound();
+    if (!ticket || !canSeeTicket(a.actor, ticket, await loadTicketRelations(tx, ticket.id, a.actor))) throw notFound();
     if (!canRateTicket(a.actor, ticket)) {
       throw new AppError('Forbidden', isAgent(a.actor) ? 'Agents cannot rate tickets, not even their own requests' : 'Only the requester of this request can rate it');
     }

@@ -4,6 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
 import type { Priority, Ticket } from '../../platform/db-types.js';
 import { assignTicketByRule } from '../tickets/assign-by-rule.js';
+import { cachedForm } from '../tickets/forms.repository.js';
 import { ticketWriteHooks, type TicketWrite } from '../tickets/write-hooks.js';
 import { listRegions } from './regions.service.js';
 import { regionsOnShift } from './shift-times.js';
@@ -57,8 +58,7 @@ export async function saveRoutingSettings(ctx: AppContext, changes: Partial<Rout
 
 /** The tickets routing cares about: made with a technical form. */
 async function isTechnical(tx: Executor, formId: number): Promise<boolean> {
-  const form = await tx.selectFrom('ticket_forms').select('kind').where('id', '=', formId).executeTakeFirst();
-  return form?.kind === 'technical';
+  return (await cachedForm(tx, formId))?.kind === 'technical';
 }
 
 /** Write hook: queues new technical tickets and keeps the queue in step with later changes. */

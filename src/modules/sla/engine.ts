@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { cachedConfig } from '../../platform/config-cache.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
 import { replayClocks, warningAt, type ClockMetric, type HistoryEvent, type Instance, type LedgerEvent, type SlaContext, type Target, type TargetLookup } from './clocks.js';
@@ -31,7 +32,9 @@ export interface SlaState {
 
 /** Replays a ticket's clocks from its history as of `now`. */
 export async function evaluateTicket(db: Executor, ticketId: number, now = new Date()): Promise<SlaState> {
-  const [history, lookup, holidays] = await Promise.all([loadHistory(db, ticketId), loadTargets(db), defaultHolidayDates(db)]);
+  const lookup = await cachedConfig(db, 'sla-targets', loadTargets);
+  const holidays = await cachedConfig(db, 'default-holidays', defaultHolidayDates);
+  const history = await loadHistory(db, ticketId);
   return { ...replayClocks(history, lookup, calendarsWith(holidays), now), history, holidays };
 }
 
@@ -41,7 +44,39 @@ export async function evaluateTicket(db: Executor, ticketId: number, now = new D
  */
 export const slaRefreshHooks: ((tx: Executor, ctx: AppContext, ticketId: number, state: SlaState) => Promise<void>)[] = [];
 
-const keyOf = (e: { metric: string; instance: number; type: string; at: Date }) => `${e.metric}|${e.instance}|${e.type}|${e.at.getTime()}`;
+/** Records on the audit the plan and time zone its ticket had (history replays read them), in one statement. */
+async function stampSlaContext(tx: Executor, ticketId: number, auditId: number): Promise<void> {
+  await tx
+    .updateTable('ticket_audits')
+    .set({
+      metadata: sql`metadata || (SELECT jsonb_build_object('sla', jsonb_build_object('plan', coalesce(o.support_plan, 'free'), 'time_zone', o.time_zone))
+        FROM tickets t LEFT JOIN organizations o ON o.id = t.organization_id WHERE t.id = ${ticketId})`,
+    })
+    .where('id', '=', auditId)
+    .execute();
+}
+
+/**
+ * Appends the replayed ledger events not stored yet, in one statement. Stored times are compared to the
+ * millisecond, the precision of the replay's clock (rows written in bulk may carry microseconds).
+ */
+async function appendLedger(tx: Executor, ticketId: number, ledger: LedgerEvent[]): Promise<void> {
+  if (!ledger.length) return;
+  const column = <T>(pick: (e: LedgerEvent) => T) => ledger.map(pick);
+  const slaOf = (e: LedgerEvent) => (e.type === 'apply_sla' && e.target ? JSON.stringify({ policy_id: e.target.policyId, target: e.target.minutes, business_hours: e.target.businessHours }) : null);
+  await sql`
+    INSERT INTO ticket_metric_events (ticket_id, metric, instance_id, type, time, sla)
+    SELECT ${ticketId}, e.metric, e.instance_id, e.type, e.time, e.sla
+    FROM unnest(${column((e) => e.metric)}::text[], ${column((e) => e.instance)}::int[], ${column((e) => e.type)}::text[],
+                ${column((e) => e.at.toISOString())}::timestamptz[], ${column(slaOf)}::jsonb[]) WITH ORDINALITY AS e(metric, instance_id, type, time, sla, n)
+    WHERE NOT EXISTS (
+      SELECT 1 FROM ticket_metric_events m
+      WHERE m.ticket_id = ${ticketId} AND m.metric = e.metric AND m.instance_id = e.instance_id AND m.type = e.type
+        AND date_trunc('milliseconds', m.time) = e.time)
+    ORDER BY e.n
+    -- Two nodes observing the same breach: the first row wins, the second is a no-op.
+    ON CONFLICT (ticket_id, metric, instance_id) WHERE type = 'breach' DO NOTHING`.execute(tx);
+}
 
 /**
  * Brings a ticket's stored ledger and next-breach time up to date, in the caller's transaction: stamps
@@ -49,38 +84,10 @@ const keyOf = (e: { metric: string; instance: number; type: string; at: Date }) 
  * the ledger events not stored yet, and schedules the job that records the next breach when it happens.
  */
 export async function refreshTicketSla(tx: Executor, ctx: AppContext, ticketId: number, auditId?: number): Promise<SlaState> {
-  if (auditId !== undefined) {
-    const org = await tx
-      .selectFrom('tickets')
-      .leftJoin('organizations', 'organizations.id', 'tickets.organization_id')
-      .select(['organizations.support_plan', 'organizations.time_zone'])
-      .where('tickets.id', '=', ticketId)
-      .executeTakeFirst();
-    const context = { plan: org?.support_plan ?? 'free', time_zone: org?.time_zone ?? null };
-    await tx.updateTable('ticket_audits').set({ metadata: sql`metadata || ${JSON.stringify({ sla: context })}::jsonb` }).where('id', '=', auditId).execute();
-  }
+  if (auditId !== undefined) await stampSlaContext(tx, ticketId, auditId);
   const now = new Date();
   const state = await evaluateTicket(tx, ticketId, now);
-  const stored = await tx.selectFrom('ticket_metric_events').select(['metric', 'instance_id', 'type', 'time']).where('ticket_id', '=', ticketId).execute();
-  const known = new Set(stored.map((s) => keyOf({ metric: s.metric, instance: s.instance_id, type: s.type, at: s.time })));
-  const fresh = state.ledger.filter((e) => !known.has(keyOf(e)));
-  if (fresh.length) {
-    await tx
-      .insertInto('ticket_metric_events')
-      .values(
-        fresh.map((e) => ({
-          ticket_id: ticketId,
-          metric: e.metric,
-          instance_id: e.instance,
-          type: e.type,
-          time: e.at,
-          sla: e.type === 'apply_sla' && e.target ? JSON.stringify({ policy_id: e.target.policyId, target: e.target.minutes, business_hours: e.target.businessHours }) : null,
-        })),
-      )
-      // Two nodes observing the same breach: the first row wins, the second is a no-op.
-      .onConflict((oc) => oc.columns(['ticket_id', 'metric', 'instance_id']).where('type', '=', 'breach').doNothing())
-      .execute();
-  }
+  await appendLedger(tx, ticketId, state.ledger);
   await raiseWarnings(tx, ctx, ticketId, state.instances);
   const next = nextBreach(state.instances, now);
   await tx.updateTable('tickets').set({ sla_next_breach_at: next, sla_breached_since: breachedSince(state.instances) }).where('id', '=', ticketId).execute();

@@ -14,21 +14,27 @@ interface StoredContext {
  * "open"). The creation audit's comment is the request itself, not a reply.
  */
 export async function loadHistory(db: Executor, ticketId: number): Promise<HistoryEvent[]> {
-  const audits = await db.selectFrom('ticket_audits').select(['id', 'created_at', 'metadata']).where('ticket_id', '=', ticketId).orderBy('id').execute();
-  if (!audits.length) return [];
-  const events = await db
-    .selectFrom('ticket_audit_events')
+  // One statement: each audit with its events (none for an audit that only carries metadata).
+  const rows = await db
+    .selectFrom('ticket_audits')
+    .leftJoin('ticket_audit_events', 'ticket_audit_events.audit_id', 'ticket_audits.id')
     .leftJoin('ticket_comments', 'ticket_comments.id', 'ticket_audit_events.comment_id')
     .leftJoin('users', 'users.id', 'ticket_comments.author_id')
-    .select(['ticket_audit_events.audit_id', 'ticket_audit_events.type', 'ticket_audit_events.field_name', 'ticket_audit_events.value', 'ticket_comments.public', 'users.role'])
-    .where('ticket_audit_events.audit_id', 'in', audits.map((a) => a.id))
+    .select(['ticket_audits.id', 'ticket_audits.created_at', 'ticket_audits.metadata', 'ticket_audit_events.type', 'ticket_audit_events.field_name', 'ticket_audit_events.value', 'ticket_comments.public', 'users.role'])
+    .where('ticket_audits.ticket_id', '=', ticketId)
+    .orderBy('ticket_audits.id')
     .orderBy('ticket_audit_events.id')
     .execute();
+  const audits: { id: number; created_at: Date; metadata: unknown; events: typeof rows }[] = [];
+  for (const row of rows) {
+    if (audits.at(-1)?.id !== row.id) audits.push({ id: row.id, created_at: row.created_at, metadata: row.metadata, events: [] });
+    if (row.type !== null) audits.at(-1)!.events.push(row);
+  }
 
   const history: HistoryEvent[] = [];
   let sla: SlaContext | null = null;
   for (const [index, audit] of audits.entries()) {
-    const mine = events.filter((e) => e.audit_id === audit.id);
+    const mine = audit.events;
     const stored = (audit.metadata as { sla?: StoredContext }).sla;
     const field = (name: string) => mine.find((e) => (e.type === 'Create' || e.type === 'Change') && e.field_name === name)?.value as unknown;
     if (index === 0) {

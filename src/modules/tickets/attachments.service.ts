@@ -129,7 +129,7 @@ export async function getVisibleAttachment(ctx: AppContext, actor: Actor, id: nu
   const comment = await ctx.db.selectFrom('ticket_comments').select(['public']).where('id', '=', att.comment_id).executeTakeFirst();
   const ticket = await ctx.db.selectFrom('tickets').selectAll().where('id', '=', att.ticket_id).executeTakeFirst();
   if (!comment || !ticket) throw notFound();
-  const rel = await loadTicketRelations(ctx.db, ticket.id, actor.user.id);
+  const rel = await loadTicketRelations(ctx.db, ticket.id, actor);
   if (!canSeeTicket(actor, ticket, rel) || !canSeeComment(actor, comment)) throw notFound();
   return att;
 }

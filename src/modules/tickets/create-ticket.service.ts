@@ -6,10 +6,10 @@ import type { Actor } from '../accounts/actor.js';
 import { isAgent } from '../accounts/actor.js';
 import { requireVerified } from '../../permissions/guards.js';
 import { canSeeTicket } from '../../permissions/tickets.js';
-import { groupByKey } from '../accounts/groups.service.js';
+import { cachedGroupByKey } from '../accounts/groups.service.js';
 import { AuditWriter } from './audit-writer.js';
 import { checkFieldValues, formHasPriority, type CustomValues } from './field-values.js';
-import { defaultFormId, loadForm, type FormWithFields } from './forms.repository.js';
+import { cachedDefaultFormId, cachedForm, type FormWithFields } from './forms.repository.js';
 import { notifyTicketEvent } from './notifications.js';
 import { canTransition } from './status-machine.js';
 import type { NewTicketInput } from './ticket-input.js';
@@ -22,7 +22,7 @@ import { runTicketWriteHooks } from './write-hooks.js';
 const PRIVILEGED: (keyof NewTicketInput)[] = ['status', 'assigneeId', 'assigneeEmail', 'groupId', 'organizationId', 'doNotClose', 'tags', 'externalId', 'type', 'requesterId', 'requester'];
 
 async function loadActiveForm(db: Executor, formId: number | undefined, forEndUser: boolean): Promise<FormWithFields> {
-  const form = await loadForm(db, formId ?? (await defaultFormId(db)));
+  const form = await cachedForm(db, formId ?? (await cachedDefaultFormId(db)));
   if (!form || !form.active || (forEndUser && !form.end_user_visible)) throw invalid('ticket_form_id', `Ticket form: ${formId} is not an available form`);
   return form;
 }
@@ -30,7 +30,7 @@ async function loadActiveForm(db: Executor, formId: number | undefined, forEndUs
 /** A follow-up inherits what the closed ticket had, so the customer does not fill the form again. */
 async function followupSource(tx: Executor, actor: Actor, sourceId: number): Promise<Ticket> {
   const source = await tx.selectFrom('tickets').selectAll().where('id', '=', sourceId).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!source || !canSeeTicket(actor, source, await loadTicketRelations(tx, source.id, actor.user.id))) throw notFound();
+  if (!source || !canSeeTicket(actor, source, await loadTicketRelations(tx, source.id, actor))) throw notFound();
   if (source.status !== 'closed') throw invalid('via_followup_source_id', 'Via followup source: only closed tickets can be followed up; reply to the ticket instead');
   return source;
 }
@@ -76,7 +76,7 @@ export async function createTicket(
     problems.throwIfAny();
 
     const requester = await resolveRequester(tx, input, actor.user);
-    const groupId = input.groupId ?? (await groupByKey(tx, form.default_group_key))?.id ?? null;
+    const groupId = input.groupId ?? (await cachedGroupByKey(tx, form.default_group_key))?.id ?? null;
     if (input.groupId) await checkGroup(tx, input.groupId);
     if (input.organizationId) await checkOrganization(tx, input.organizationId);
     const assigneeId = input.assigneeId ?? (input.assigneeEmail ? await userIdForEmail(tx, input.assigneeEmail) : null);

@@ -1,3 +1,4 @@
+import { cachedConfig } from '../../platform/config-cache.js';
 import type { Executor } from '../../platform/db.js';
 import type { FieldCondition, TicketField, TicketForm } from '../../platform/db-types.js';
 import { sql, type Selectable } from 'kysely';
@@ -52,6 +53,12 @@ export async function loadForm(db: Executor, id: number): Promise<FormWithFields
   const byId = new Map((await listFields(db, ids)).map((f) => [f.id, f]));
   return { ...form, fields: ids.map((i) => byId.get(i)!).filter(Boolean) };
 }
+
+/** loadForm from the node's configuration cache, for ticket writes (services that edit forms read the tables). */
+export const cachedForm = (db: Executor, id: number) => cachedConfig(db, `form:${id}`, (d) => loadForm(d, id));
+
+/** The form a ticket gets when none is named, from the configuration cache. */
+export const cachedDefaultFormId = (db: Executor) => cachedConfig(db, 'default-form', defaultFormId);
 
 export async function defaultFormId(db: Executor): Promise<number> {
   const form = await db.selectFrom('ticket_forms').select('id').where('active', '=', true).orderBy('is_default', 'desc').orderBy('position').executeTakeFirstOrThrow();

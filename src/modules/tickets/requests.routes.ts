@@ -88,7 +88,7 @@ function matchesText(text: string, actor: Actor) {
 export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
   const visibleRequest = async (actor: Actor, id: number): Promise<Ticket> => {
     const ticket = await findTicket(ctx.db, id);
-    if (!ticket || !canSeeTicket(actor, ticket, await loadTicketRelations(ctx.db, id, actor.user.id))) throw notFound();
+    if (!ticket || !canSeeTicket(actor, ticket, await loadTicketRelations(ctx.db, id, actor))) throw notFound();
     return ticket;
   };
   const respond = async (req: FastifyRequest, actor: Actor, ticket: Ticket) => {

@@ -2,9 +2,12 @@ import { sql } from 'kysely';
 import type { Executor } from '../../platform/db.js';
 import type { Attachment, Ticket, TicketComment } from '../../platform/db-types.js';
 import type { TicketRelations } from '../../permissions/tickets.js';
+import { isAgent, type Actor } from '../accounts/actor.js';
 
-export async function loadTicketRelations(db: Executor, ticketId: number, userId: number): Promise<TicketRelations> {
-  const row = await db.selectFrom('ticket_collaborators').select('user_id').where('ticket_id', '=', ticketId).where('user_id', '=', userId).executeTakeFirst();
+/** How the actor relates to a ticket, for the visibility rules; they need nothing of it for agents, who see every ticket. */
+export async function loadTicketRelations(db: Executor, ticketId: number, actor: Actor): Promise<TicketRelations> {
+  if (isAgent(actor)) return { isCollaborator: false };
+  const row = await db.selectFrom('ticket_collaborators').select('user_id').where('ticket_id', '=', ticketId).where('user_id', '=', actor.user.id).executeTakeFirst();
   return { isCollaborator: !!row };
 }
 

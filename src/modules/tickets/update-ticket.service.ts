@@ -13,7 +13,7 @@ import { refreshTicketSla } from '../sla/engine.js';
 import { runTicketWriteHooks } from './write-hooks.js';
 import { createTicket } from './create-ticket.service.js';
 import { checkFieldValues, type CustomValues } from './field-values.js';
-import { loadForm } from './forms.repository.js';
+import { cachedForm } from './forms.repository.js';
 import { notifyTicketEvent } from './notifications.js';
 import { canTransition, REOPENED_BY_CUSTOMER_COMMENT } from './status-machine.js';
 import type { TicketChanges } from './ticket-input.js';
@@ -63,7 +63,7 @@ export async function updateTicket(
   const outcome = await ctx.db.transaction().execute(async (tx): Promise<UpdateOutcome | { followUpFrom: Ticket }> => {
     const ticket = await tx.selectFrom('tickets').selectAll().where('id', '=', args.ticketId).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
     if (!ticket) throw notFound();
-    const rel = await loadTicketRelations(tx, ticket.id, actor.user.id);
+    const rel = await loadTicketRelations(tx, ticket.id, actor);
     if (!canSeeTicket(actor, ticket, rel)) throw notFound();
     if (!agent) {
       if (!args.byEmail) requireVerified(actor);
@@ -86,7 +86,7 @@ export async function updateTicket(
     if (changes.priority === null && ticket.priority !== null) problems.add('priority', 'Priority: once set it can be changed but not removed');
 
     const formId = changes.formId ?? ticket.form_id;
-    const form = await loadForm(tx, formId);
+    const form = await cachedForm(tx, formId);
     if (!form || !form.active) throw invalid('ticket_form_id', `Ticket form: ${formId} is not an available form`);
     const customFields: CustomValues = changes.customFields
       ? checkFieldValues({ form, current: ticket.custom_fields as CustomValues, submitted: changes.customFields, priority: ticket.priority, portal: false, enforceRequired: false }, problems)

@@ -129,7 +129,7 @@ async function replyToTicket(ctx: AppContext, mail: ParsedMail, raw: Buffer, fro
   if (!actor) return refuse(`${from} is not a participant of ticket #${ticketId}`, ticketId);
   if (!isAgent(actor)) {
     const ticket = await ctx.db.selectFrom('tickets').selectAll().where('id', '=', ticketId).executeTakeFirstOrThrow();
-    const rel = await loadTicketRelations(ctx.db, ticketId, actor.user.id);
+    const rel = await loadTicketRelations(ctx.db, ticketId, actor);
     if (!canSeeTicket(actor, ticket, rel) || !canCommentOnTicket(actor, ticket, rel)) return refuse(`${from} may not reply on ticket #${ticketId}`, ticketId);
   }
   const body = replyBody(mail);
