@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db.js';
-import { publishLive } from '../../platform/live.js';
+import { sql } from 'kysely';
+import { liveNotification } from '../../platform/live.js';
 
 export interface AuditEvent {
   /**
@@ -37,13 +38,17 @@ export class AuditWriter {
   }
 
   async open(tx: Executor, ticketId: number, authorId: number | null, via: string, metadata: Record<string, unknown> = {}): Promise<number> {
+    // Every change to a ticket goes through an audit, so this is the one place that tells open pages:
+    // a LiveEvent {type: 'ticket', ticket_id, author_id, at}, with `at` as toISOString() would print it.
+    const event = sql`json_build_object('type', 'ticket', 'ticket_id', ${ticketId}::bigint, 'author_id', ${authorId}::bigint,
+      'at', to_char(audit.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
     const audit = await tx
-      .insertInto('ticket_audits')
-      .values({ ticket_id: ticketId, author_id: authorId, via_channel: via, metadata: JSON.stringify(metadata) })
-      .returning(['id', 'created_at'])
+      .with('audit', (db) =>
+        db.insertInto('ticket_audits').values({ ticket_id: ticketId, author_id: authorId, via_channel: via, metadata: JSON.stringify(metadata) }).returning(['id', 'created_at']),
+      )
+      .selectFrom('audit')
+      .select(['audit.id', liveNotification(event).as('announced')])
       .executeTakeFirstOrThrow();
-    // Every change to a ticket goes through an audit, so this is the one place that tells open pages.
-    await publishLive(tx, { type: 'ticket', ticket_id: ticketId, author_id: authorId, at: audit.created_at.toISOString() });
     return audit.id;
   }
 
