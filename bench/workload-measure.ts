@@ -125,12 +125,16 @@ export interface RunFigures extends LoadSummary {
   pgBackendsPssMb: number;
 }
 
-/** autocannon for `seconds` on `connections`, each request from next(counter.n++). */
-export function autocannonRun(o: { url: string; connections: number; seconds: number; next: (n: number) => RequestSpec; counter: { n: number } }) {
+/**
+ * autocannon for `seconds` on `connections`, each request from next(counter.n++): as fast as the server
+ * answers, or at `rate` requests per second in all when given.
+ */
+export function autocannonRun(o: { url: string; connections: number; seconds: number; next: (n: number) => RequestSpec; counter: { n: number }; rate?: number }) {
   return autocannon({
     url: o.url,
     connections: o.connections,
     duration: o.seconds,
+    ...(o.rate ? { overallRate: o.rate } : {}),
     timeout: 30,
     requests: [
       {
@@ -152,6 +156,7 @@ export async function measure(o: {
   counter: { n: number };
   monitor: pg.Client;
   database: string;
+  rate?: number;
 }): Promise<RunFigures> {
   const pgBefore = new Map((await backendPids(o.monitor, o.database)).map((pid) => [pid, cpuSeconds(pid)]));
   const cpu0 = cpuSeconds(o.server.pid);

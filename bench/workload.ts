@@ -9,7 +9,11 @@
  *    PostgreSQL backends serving the database from /proc before and after;
  * 3. prints the table and writes it to bench/RESULTS.md (a section per ticket count, others kept).
  *
- *   DATABASE_URL=postgres://…/db npm run bench:workload -- [--connections 10,50] [--duration 5] [--warmup 10] [--only show,mix]
+ *   DATABASE_URL=postgres://…/db npm run bench:workload -- [--connections 10,50] [--duration 5] [--warmup 10] [--only show,mix] [--no-paced]
+ *
+ * Closed-loop runs measure capacity, and their latency is mostly queueing: with c connections always
+ * busy, latency ≈ c ÷ throughput. So each operation is also run paced (unless --no-paced), both servers at
+ * the same fixed rate, half the slower one's throughput, where latency is the time a request takes.
  *
  * Each server writes to its own tickets (replies, notes, status changes rotate over 2,000 open technical
  * tickets each), so neither sees the other's writes. Agents authenticate with API tokens (Basic
@@ -24,7 +28,14 @@ import { deepViewCursors } from './workload-cursors.js';
 import { backendPids, measure, postgresPids, pssMb, rssMb, startServer, stopServer, sum, table, writeSection, type RequestSpec, type RunFigures, type ServerProcess } from './workload-measure.js';
 
 const { values } = parseArgs({
-  options: { connections: { type: 'string', default: '10,50' }, duration: { type: 'string', default: '5' }, warmup: { type: 'string', default: '10' }, only: { type: 'string' }, out: { type: 'string', default: 'bench/RESULTS.md' } },
+  options: {
+    connections: { type: 'string', default: '10,50' },
+    duration: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '10' },
+    only: { type: 'string' },
+    out: { type: 'string', default: 'bench/RESULTS.md' },
+    paced: { type: 'boolean', default: true },
+  },
 });
 const CONNECTIONS = values.connections!.split(',').map(Number);
 const DURATION = Number(values.duration);
@@ -175,6 +186,15 @@ function report() {
     ),
     '',
     '0 req/s: no request completed within the run (each took longer than the run).',
+    '',
+    '### Latency at half load',
+    '',
+    `Closed-loop latency above is mostly queueing (${CONNECTIONS.join('/')} connections always waiting: latency ≈ connections ÷ throughput). Here both servers get the same fixed rate, half the slower one's throughput above, for ${DURATION} s each: the time a request takes when the server is not saturated.`,
+    '',
+    table(
+      ['operation', 'conn', 'rate req/s', 'Sundial p50', 'p90', 'p99 ms', 'raw p50', 'raw p90', 'raw p99 ms'],
+      rows.filter((r) => r.paced).map(({ op, connections, paced: p }) => [op, connections, p!.rate, p!.sundial.p50, p!.sundial.p90, p!.sundial.p99, p!.raw.p50, p!.raw.p90, p!.raw.p99]),
+    ),
     ...notes.map((n) => `- ${n}`),
   ].join('\n');
   writeSection(
@@ -216,7 +236,7 @@ const stopAll = async () => {
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
 const started = new Date();
 const load0 = loadavg();
-const rows: { op: string; connections: number; sundial: RunFigures; raw: RunFigures }[] = [];
+const rows: { op: string; connections: number; sundial: RunFigures; raw: RunFigures; paced?: { rate: number; sundial: RunFigures; raw: RunFigures } }[] = [];
 let idle: { sundialRss: number; pgPss: number; pgAllPss: number } | null = null;
 try {
   servers.push(await startServer('sundial', 'bench/workload-node.ts', env));
@@ -260,7 +280,18 @@ try {
         }
         await settle(`${op.name}, ${connections} connections, ${server.name}`);
       }
-      const row = { op: op.name, connections, sundial: figures.sundial, raw: figures.raw };
+      const row: (typeof rows)[number] = { op: op.name, connections, sundial: figures.sundial, raw: figures.raw };
+      const slower = Math.min(figures.sundial.reqPerSec, figures.raw.reqPerSec);
+      if (values.paced && slower >= 2) {
+        const rate = Math.floor(slower / 2);
+        const paced: Record<string, RunFigures> = {};
+        for (const server of order) {
+          const counter = counters.get(`${op.name}/${server.name}`)!;
+          paced[server.name] = await measure({ server, connections, seconds: DURATION, next: (n) => op.next(n, server.name), counter, monitor, database, rate });
+          await settle(`${op.name}, ${connections} connections at ${rate} req/s, ${server.name}`);
+        }
+        row.paced = { rate, sundial: paced.sundial, raw: paced.raw };
+      }
       rows.push(row);
       report();
       const s = row.sundial;
