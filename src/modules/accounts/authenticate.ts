@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { noteConfigVersion } from '../../platform/config-cache.js';
 import type { Db } from '../../platform/db.js';
-import type { User } from '../../platform/db-types.js';
+import type { Organization, User } from '../../platform/db-types.js';
 import { digest, verifyPassword } from '../../platform/secrets.js';
 import type { Actor } from './actor.js';
 import { findOAuthGrant } from '../oauth/tokens.js';
@@ -9,28 +9,34 @@ import { secondFactorNeeded } from './two-factor.service.js';
 
 export const SESSION_COOKIE = 'sundial_session';
 
-/** A user row with the ids of the user's groups, read in one statement. */
+/** The organization row as JSON: its timestamps arrive as ISO strings. */
+type OrganizationJson = Omit<Organization, 'created_at' | 'updated_at' | 'deleted_at'> & { created_at: string; updated_at: string; deleted_at: string | null };
+
+/** A user row with the ids of the user's groups and the user's organization, read in one statement. */
 const usersWithGroups = (db: Db) =>
   db
     .selectFrom('users')
     .selectAll('users')
     .select(sql<number[]>`array(SELECT gm.group_id FROM group_memberships gm WHERE gm.user_id = users.id)`.as('group_ids'))
+    .select(sql<OrganizationJson | null>`(SELECT to_jsonb(o) FROM organizations o WHERE o.id = users.organization_id)`.as('organization'))
     // Rides along for the config cache: tells this request whether the node's copy of the configuration is current.
     .select(sql<string>`(SELECT version FROM config_version)`.as('config_version'));
 
-async function actorOf(db: Db, row: (User & { group_ids: number[]; config_version: string }) | undefined, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
+type UserRow = User & { group_ids: number[]; organization: OrganizationJson | null; config_version: string };
+
+async function actorOf(row: UserRow | undefined, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
   if (!row) return null;
-  const { group_ids: groupIds, config_version: configVersion, ...user } = row;
+  const { group_ids: groupIds, organization: org, config_version: configVersion, ...user } = row;
   noteConfigVersion(configVersion);
   if (!user.active || user.suspended) return null;
-  const organization = user.organization_id
-    ? ((await db.selectFrom('organizations').selectAll().where('id', '=', user.organization_id).executeTakeFirst()) ?? null)
+  const organization: Organization | null = org
+    ? { ...org, created_at: new Date(org.created_at), updated_at: new Date(org.updated_at), deleted_at: org.deleted_at === null ? null : new Date(org.deleted_at) }
     : null;
   return { user, organization, groupIds: user.role === 'end-user' ? [] : groupIds, via, ...extra };
 }
 
 export async function actorFor(db: Db, userId: number, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
-  return actorOf(db, await usersWithGroups(db).where('users.id', '=', userId).executeTakeFirst(), via, extra);
+  return actorOf(await usersWithGroups(db).where('users.id', '=', userId).executeTakeFirst(), via, extra);
 }
 
 /** last_used_at is shown to the nearest minute: writing it on every request would turn each read into a write. */
@@ -49,7 +55,7 @@ async function byApiToken(db: Db, token: string, email?: string): Promise<Actor 
     // Informational; a lost update under concurrency is harmless.
     void db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', tokenId).execute().catch(() => {});
   }
-  return actorOf(db, user, 'api_token');
+  return actorOf(user, 'api_token');
 }
 
 /**
@@ -82,7 +88,7 @@ export async function bySessionToken(db: Db, token: string): Promise<Actor | nul
     .executeTakeFirst();
   if (!row) return null;
   const { session_id: sessionId, session_csrf_token: csrfToken, ...user } = row;
-  const actor = await actorOf(db, user, 'session', { sessionId, csrfToken });
+  const actor = await actorOf(user, 'session', { sessionId, csrfToken });
   return actor && (await sessionAllowed(db, actor)) ? actor : null;
 }
 

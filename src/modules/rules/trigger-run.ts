@@ -8,7 +8,7 @@ import { AuditWriter } from '../tickets/audit-writer.js';
 import { scheduleAutoClose } from '../tickets/auto-close.js';
 import { textToHtml } from '../tickets/comment-body.js';
 import { notifyTicketEvent, threadHeaders } from '../tickets/notifications.js';
-import { nextUpdatedAt } from '../tickets/tickets.repository.js';
+import { nextUpdatedAt, requesterAndCcIds } from '../tickets/tickets.repository.js';
 import { runTicketWriteHooks } from '../tickets/write-hooks.js';
 import { conditionsHold } from './conditions.js';
 import { loadPlaceholderData, placeholderValues, renderPlaceholders } from './placeholders.js';
@@ -133,7 +133,7 @@ async function recipientsOf(tx: Executor, ticket: Ticket, updaterId: number | nu
     case 'requester_id':
       return users.where('id', '=', ticket.requester_id).execute();
     case 'requester_and_ccs':
-      return users.where((eb) => eb.or([eb('id', '=', ticket.requester_id), eb('id', 'in', tx.selectFrom('ticket_collaborators').select('user_id').where('ticket_id', '=', ticket.id))])).execute();
+      return users.where('id', 'in', requesterAndCcIds(ticket)).execute();
     case 'assignee_id':
       return ticket.assignee_id ? users.where('id', '=', ticket.assignee_id).execute() : [];
     case 'current_user':

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import { mailContext, mailDomain } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
@@ -7,32 +8,33 @@ import { ticketReplyAddress } from '../mail/addresses.js';
 import { customerStatus } from './status-machine.js';
 import { escapeHtml } from '../../platform/html.js';
 
-
 /** Every mail about a ticket replies to the same root id, so mail clients thread them together. */
 const threadRoot = (ctx: AppContext, ticketId: number) => `<ticket-${ticketId}@${mailDomain(ctx)}>`;
+
+/** The id of the latest mail the customer sent on the ticket. */
+const lastInboundMessageId = (db: Executor, ticketId: number) =>
+  db.selectFrom('ticket_comments').select('mail_message_id').where('ticket_id', '=', ticketId).where('mail_message_id', 'is not', null).orderBy('id', 'desc').limit(1);
 
 /**
  * Threading for a ticket's mail: all messages hang under the ticket's root id, and the latest
  * message the customer sent is referenced too, so their client threads our answer under it.
  * Reply-To is the ticket's signed address: a reply threads even if the client drops the headers.
  */
-export async function threadHeaders(tx: Executor, ctx: AppContext, ticketId: number) {
+async function threadOf(tx: Executor, ctx: AppContext, ticketId: number, latest: string | null) {
   const root = threadRoot(ctx, ticketId);
-  const lastInbound = await tx
-    .selectFrom('ticket_comments')
-    .select('mail_message_id')
-    .where('ticket_id', '=', ticketId)
-    .where('mail_message_id', 'is not', null)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const latest = lastInbound?.mail_message_id;
   return {
     ticketId,
     inReplyTo: latest ?? root,
     references: latest ? [root, latest] : [root],
     replyTo: await ticketReplyAddress(tx, ctx.config, ticketId),
   };
+}
+
+type ThreadHeaders = Awaited<ReturnType<typeof threadOf>>;
+
+export async function threadHeaders(tx: Executor, ctx: AppContext, ticketId: number): Promise<ThreadHeaders> {
+  const latest = await lastInboundMessageId(tx, ticketId).executeTakeFirst();
+  return threadOf(tx, ctx, ticketId, latest?.mail_message_id ?? null);
 }
 
 export type TicketEvent =
@@ -44,15 +46,33 @@ export type TicketEvent =
   | { kind: 'closed' }
   | { kind: 'sales-queued' };
 
-async function customerRecipients(tx: Executor, ticket: Ticket, exceptUserId?: number): Promise<User[]> {
-  const ccs = await tx
-    .selectFrom('users')
-    .innerJoin('ticket_collaborators', 'ticket_collaborators.user_id', 'users.id')
+/** Who a mail goes to and the headers that thread it. */
+interface Audience {
+  to: User[];
+  thread: ThreadHeaders;
+}
+
+/**
+ * The requester, then the CCs in the order they were added (active ones, not `exceptUserId`), read in
+ * one statement with the message to thread under: every customer mail needs both.
+ */
+async function customerAudience(tx: Executor, ctx: AppContext, ticket: Ticket, exceptUserId?: number): Promise<Audience> {
+  const people = tx
+    .selectNoFrom((eb) => [eb.val(ticket.requester_id).as('user_id'), sql<number>`0`.as('rank'), sql<Date | null>`null`.as('since')])
+    .unionAll(tx.selectFrom('ticket_collaborators').select(['user_id', sql<number>`1`.as('rank'), 'created_at as since']).where('ticket_id', '=', ticket.id));
+  const rows = await tx
+    .selectFrom(people.as('audience'))
+    .innerJoin('users', 'users.id', 'audience.user_id')
     .selectAll('users')
-    .where('ticket_collaborators.ticket_id', '=', ticket.id)
+    .select(lastInboundMessageId(tx, ticket.id).as('thread_message_id'))
+    .orderBy('audience.rank')
+    .orderBy('audience.since')
+    .orderBy('users.id')
     .execute();
-  const requester = await tx.selectFrom('users').selectAll().where('id', '=', ticket.requester_id).executeTakeFirstOrThrow();
-  return [requester, ...ccs].filter((u) => u.active && u.id !== exceptUserId);
+  return {
+    to: rows.filter((u) => u.active && u.id !== exceptUserId),
+    thread: await threadOf(tx, ctx, ticket.id, rows[0]?.thread_message_id ?? null),
+  };
 }
 
 /**
@@ -63,52 +83,52 @@ export async function notifyTicketEvent(tx: Executor, ctx: AppContext, ticket: T
   const link = `${ctx.config.publicUrl}/requests/${ticket.id}`;
   const agentLink = `${ctx.config.publicUrl}/agent/tickets/${ticket.id}`;
   const subject = `[Request #${ticket.id}] ${ticket.subject}`;
-  const thread = await threadHeaders(tx, ctx, ticket.id);
-  const send = async (to: User[], kind: string, text: string, html: string, subj = subject) => {
+  const send = async ({ to, thread }: Audience, kind: string, text: string, html: string, subj = subject) => {
     for (const u of to) await queueMail(tx, mailContext(ctx), { to: u.email, subject: subj, text, html, kind, ...thread });
   };
+  const agents = async (to: User[]): Promise<Audience> => ({ to, thread: await threadHeaders(tx, ctx, ticket.id) });
   const status = customerStatus(ticket.status);
   switch (event.kind) {
     case 'created':
-      return send(await customerRecipients(tx, ticket), 'ticket-received',
+      return send(await customerAudience(tx, ctx, ticket), 'ticket-received',
         `Your request #${ticket.id} "${ticket.subject}" has been received and is being reviewed by our support staff.\n\nView it: ${link}`,
         `<p>Your request #${ticket.id} "${escapeHtml(ticket.subject)}" has been received and is being reviewed by our support staff.</p><p><a href="${escapeHtml(link)}">View your request</a></p>`);
     case 'public-reply':
-      return send(await customerRecipients(tx, ticket, event.author.id), ticket.status === 'pending' ? 'info-requested' : 'agent-reply',
+      return send(await customerAudience(tx, ctx, ticket, event.author.id), ticket.status === 'pending' ? 'info-requested' : 'agent-reply',
         `${event.author.name} replied to your request #${ticket.id} (status: ${status}):\n\n${event.body}\n\nReply to this email or view the request: ${link}`,
         `<p>${escapeHtml(event.author.name)} replied to your request #${ticket.id} (status: ${status}):</p>${event.html}<p><a href="${escapeHtml(link)}">View your request</a></p>`);
     case 'customer-reply': {
       const assignee = ticket.assignee_id ? await tx.selectFrom('users').selectAll().where('id', '=', ticket.assignee_id).executeTakeFirst() : undefined;
       if (!assignee) return;
-      return send([assignee], 'customer-reply', `${event.author.name} replied on ticket #${ticket.id}:\n\n${event.body}\n\n${agentLink}`,
+      return send(await agents([assignee]), 'customer-reply', `${event.author.name} replied on ticket #${ticket.id}:\n\n${event.body}\n\n${agentLink}`,
         `<p>${escapeHtml(event.author.name)} replied on ticket #${ticket.id}:</p><pre>${escapeHtml(event.body)}</pre><p><a href="${escapeHtml(agentLink)}">Open the ticket</a></p>`,
         `[Ticket #${ticket.id}] ${ticket.subject}`);
     }
     case 'assigned': {
       const assignee = ticket.assignee_id ? await tx.selectFrom('users').selectAll().where('id', '=', ticket.assignee_id).executeTakeFirst() : undefined;
       if (!assignee) return;
-      return send([assignee], 'assigned', `Ticket #${ticket.id} "${ticket.subject}" is assigned to you.\n\n${agentLink}`,
+      return send(await agents([assignee]), 'assigned', `Ticket #${ticket.id} "${ticket.subject}" is assigned to you.\n\n${agentLink}`,
         `<p>Ticket #${ticket.id} "${escapeHtml(ticket.subject)}" is assigned to you.</p><p><a href="${escapeHtml(agentLink)}">Open the ticket</a></p>`,
         `[Ticket #${ticket.id}] assigned to you: ${ticket.subject}`);
     }
     case 'sales-queued': {
-      const agents = await tx
+      const queue = await tx
         .selectFrom('users')
         .innerJoin('group_memberships', 'group_memberships.user_id', 'users.id')
         .selectAll('users')
         .where('group_memberships.group_id', '=', ticket.group_id!)
         .where('users.active', '=', true)
         .execute();
-      return send(agents, 'sales-queued', `New Sales Support request #${ticket.id} "${ticket.subject}" is waiting in the Billing Queue. Take it: ${agentLink}`,
+      return send(await agents(queue), 'sales-queued', `New Sales Support request #${ticket.id} "${ticket.subject}" is waiting in the Billing Queue. Take it: ${agentLink}`,
         `<p>New Sales Support request #${ticket.id} "${escapeHtml(ticket.subject)}" is waiting in the Billing Queue.</p><p><a href="${escapeHtml(agentLink)}">Take it</a></p>`,
         `[Billing Queue] #${ticket.id} ${ticket.subject}`);
     }
     case 'solved':
-      return send(await customerRecipients(tx, ticket), 'solved',
+      return send(await customerAudience(tx, ctx, ticket), 'solved',
         `Your request #${ticket.id} "${ticket.subject}" has been solved. If the solution does not work for you, reply to reopen it.\n\n${link}`,
         `<p>Your request #${ticket.id} "${escapeHtml(ticket.subject)}" has been solved. If the solution does not work for you, reply to reopen it.</p><p><a href="${escapeHtml(link)}">View your request</a></p>`);
     case 'closed':
-      return send(await customerRecipients(tx, ticket), 'closed',
+      return send(await customerAudience(tx, ctx, ticket), 'closed',
         `Your request #${ticket.id} "${ticket.subject}" is now closed. Replying opens a follow-up request.\n\n${link}`,
         `<p>Your request #${ticket.id} "${escapeHtml(ticket.subject)}" is now closed. Replying opens a follow-up request.</p><p><a href="${escapeHtml(link)}">View your request</a></p>`);
   }

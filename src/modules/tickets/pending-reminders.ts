@@ -11,7 +11,7 @@ import { commentBodies, textToHtml } from './comment-body.js';
 import { notifyTicketEvent, threadHeaders } from './notifications.js';
 import { solveGuards } from './solve-guards.js';
 import { writeComment } from './ticket-parts.js';
-import { nextUpdatedAt } from './tickets.repository.js';
+import { nextUpdatedAt, requesterAndCcIds } from './tickets.repository.js';
 import { runTicketWriteHooks, ticketWriteHooks } from './write-hooks.js';
 
 /**
@@ -104,7 +104,7 @@ async function customers(tx: Executor, ticket: Ticket): Promise<User[]> {
   return tx
     .selectFrom('users')
     .selectAll()
-    .where((eb) => eb.or([eb('id', '=', ticket.requester_id), eb('id', 'in', eb.selectFrom('ticket_collaborators').select('user_id').where('ticket_id', '=', ticket.id))]))
+    .where('id', 'in', requesterAndCcIds(ticket))
     .where('active', '=', true)
     .where('suspended', '=', false)
     .orderBy('id')

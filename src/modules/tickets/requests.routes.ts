@@ -14,8 +14,9 @@ import { createTicket } from './create-ticket.service.js';
 import { commentSchema, customFieldsSchema, priority, subjectField, toCcChanges, toComment } from './ticket.schema.js';
 import { MAX_CCS } from './ticket-input.js';
 import { presentComment } from './tickets.presenter.js';
-import { commentsQuery, findTicket, loadTicketRelations, withAttachments } from './tickets.repository.js';
-import { presentRequests, sideLoads } from './ticket-views.js';
+import { commentAttachments } from './comments.repository.js';
+import { commentsQuery, findTicket, loadTicketRelations } from './tickets.repository.js';
+import { presentRequests, sideLoads, ticketExtras } from './ticket-views.js';
 import { updateTicket } from './update-ticket.service.js';
 
 const ccList = z.array(z.union([emailField, z.object({ user_email: emailField, user_name: z.string().max(255).optional() })])).max(MAX_CCS, `can have at most ${MAX_CCS} CCs`);
@@ -92,8 +93,9 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     return ticket;
   };
   const respond = async (req: FastifyRequest, actor: Actor, ticket: Ticket) => {
-    const present = await presentRequests(ctx.db, baseUrl(req), actor, [ticket]);
-    return { request: present(ticket), ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req))) };
+    const extras = await ticketExtras(ctx.db, [ticket]);
+    const present = await presentRequests(ctx.db, baseUrl(req), actor, [ticket], extras);
+    return { request: present(ticket), ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req), extras)) };
   };
 
   const list = (scope: TicketScope, byOrganization = false, search = false, only?: { statuses?: Ticket['status'][]; byRequester?: boolean }) => async (req: FastifyRequest) => {
@@ -112,8 +114,9 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     if (statuses) query = statuses.length ? query.where('status', 'in', statuses) : query.where('id', '<', 0);
     const rows = await applySlice(query, 'tickets.id', { ...sliceOf(page), desc: page.mode === 'offset' ? String(q.sort_order ?? 'desc') !== 'asc' : page.desc }).execute();
     const count = page.mode === 'offset' ? Number((await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : undefined;
-    const present = await presentRequests(ctx.db, baseUrl(req), actor, rows);
-    return { ...pageEnvelope(req, page, 'requests', rows, present, count), ...(await sideLoads(ctx.db, baseUrl(req), actor, rows, includes(req))) };
+    const extras = await ticketExtras(ctx.db, rows);
+    const present = await presentRequests(ctx.db, baseUrl(req), actor, rows, extras);
+    return { ...pageEnvelope(req, page, 'requests', rows, present, count), ...(await sideLoads(ctx.db, baseUrl(req), actor, rows, includes(req), extras)) };
   };
 
   app.get('/api/v2/requests', list('requested'));
@@ -174,7 +177,7 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     const ticket = await visibleRequest(actor, parseId((req.params as { id: string }).id));
     const page = readPageRequest(req);
     const desc = String((req.query as Record<string, unknown>).sort_order ?? '') === 'desc';
-    const rows = await withAttachments(ctx.db, await applySlice(commentsQuery(ctx.db, ticket.id, true), 'ticket_comments.id', { ...sliceOf(page), desc }).execute());
+    const rows = await applySlice(commentsQuery(ctx.db, ticket.id, true).select(commentAttachments), 'ticket_comments.id', { ...sliceOf(page), desc }).execute();
     const out = pageEnvelope(req, page, 'comments', rows, (c) => presentComment(baseUrl(req), c));
     const authorIds = [...new Set(rows.map((c) => c.author_id))];
     const users = authorIds.length ? await ctx.db.selectFrom('users').select(['id', 'name', 'role']).where('id', 'in', authorIds).execute() : [];
@@ -187,9 +190,8 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     const actor = requireActor(req);
     const params = req.params as { id: string; commentId: string };
     const ticket = await visibleRequest(actor, parseId(params.id));
-    const comment = await ctx.db.selectFrom('ticket_comments').selectAll().where('id', '=', parseId(params.commentId)).where('ticket_id', '=', ticket.id).executeTakeFirst();
+    const comment = await ctx.db.selectFrom('ticket_comments').selectAll().select(commentAttachments).where('id', '=', parseId(params.commentId)).where('ticket_id', '=', ticket.id).executeTakeFirst();
     if (!comment || !canSeeComment(actor, comment)) throw notFound();
-    const [full] = await withAttachments(ctx.db, [comment]);
-    return { comment: presentComment(baseUrl(req), full) };
+    return { comment: presentComment(baseUrl(req), comment) };
   });
 }

@@ -1,3 +1,4 @@
+import { cachedConfig } from '../../platform/config-cache.js';
 import type { Executor } from '../../platform/db.js';
 import type { Ticket } from '../../platform/db-types.js';
 import type { Actor } from '../accounts/actor.js';
@@ -9,19 +10,15 @@ import { canCommentOnTicket, canSeeComment, canSeeTicket } from '../../permissio
 import { canSeeFieldValue } from '../../permissions/fields.js';
 import { canTransition } from './status-machine.js';
 import { presentRequest, presentTicket, type TicketExtras } from './tickets.presenter.js';
-import { collaboratorIds, followupIds } from './tickets.repository.js';
-import { latestRatings } from '../satisfaction/ratings.repository.js';
+import { collaboratorIds } from './tickets.repository.js';
+import { loadTicketExtras } from './ticket-extras.repository.js';
 
-/** Loads what presenting a page of tickets needs in three queries, whatever the page size. */
-export async function ticketExtras(db: Executor, tickets: Ticket[]): Promise<Map<number, TicketExtras>> {
-  const ids = tickets.map((t) => t.id);
-  const [ccs, followups, ratings] = await Promise.all([collaboratorIds(db, ids), followupIds(db, ids), latestRatings(db, ids)]);
-  return new Map(ids.map((id) => [id, { collaboratorIds: ccs.get(id) ?? [], followupIds: followups.get(id) ?? [], satisfaction: ratings.get(id) ?? null }]));
-}
+/** The extras of a page of tickets; load them once when both the page and its side-loads need them. */
+export const ticketExtras = (db: Executor, tickets: Ticket[]) => loadTicketExtras(db, tickets.map((t) => t.id));
 
-export async function presentTickets(db: Executor, base: string, tickets: Ticket[]) {
-  const extras = await ticketExtras(db, tickets);
-  return (t: Ticket) => presentTicket(base, t, extras.get(t.id)!);
+export async function presentTickets(db: Executor, base: string, tickets: Ticket[], extras?: Map<number, TicketExtras>) {
+  const loaded = extras ?? (await ticketExtras(db, tickets));
+  return (t: Ticket) => presentTicket(base, t, loaded.get(t.id)!);
 }
 
 /** Whether each ticket's first comment (its description) is public. */
@@ -32,16 +29,16 @@ async function firstCommentPublic(db: Executor, ids: number[]): Promise<Map<numb
 }
 
 /** Requests as their viewer sees them, with what the viewer may do. */
-export async function presentRequests(db: Executor, base: string, actor: Actor, tickets: Ticket[]) {
+export async function presentRequests(db: Executor, base: string, actor: Actor, tickets: Ticket[], extras?: Map<number, TicketExtras>) {
   const ids = tickets.map((t) => t.id);
-  const [extras, fields, firstPublic] = await Promise.all([
-    ticketExtras(db, tickets),
-    db.selectFrom('ticket_fields').select(['id', 'visible_in_portal']).execute(),
+  const [loaded, fields, firstPublic] = await Promise.all([
+    extras ?? ticketExtras(db, tickets),
+    cachedConfig(db, 'field-portal-visibility', (d) => d.selectFrom('ticket_fields').select(['id', 'visible_in_portal']).execute()),
     firstCommentPublic(db, ids),
   ]);
   const hiddenFieldIds = new Set(fields.filter((f) => !canSeeFieldValue(actor, f)).map((f) => f.id));
   return (t: Ticket) => {
-    const x = extras.get(t.id)!;
+    const x = loaded.get(t.id)!;
     const rel = { isCollaborator: x.collaboratorIds.includes(actor.user.id) };
     return presentRequest(base, t, {
       ...x,
@@ -57,13 +54,14 @@ export async function presentRequests(db: Executor, base: string, actor: Actor, 
 
 /**
  * Zendesk side-loads (`include=users,groups,organizations`): related records as top-level arrays.
- * End users get the public view of people and organizations.
+ * End users get the public view of people and organizations. `extras`, when the caller has loaded
+ * them for presenting the tickets, spare reading the CCs again.
  */
-export async function sideLoads(db: Executor, base: string, actor: Actor, tickets: Ticket[], include: Set<string>): Promise<Record<string, unknown[]>> {
+export async function sideLoads(db: Executor, base: string, actor: Actor, tickets: Ticket[], include: Set<string>, extras?: Map<number, TicketExtras>): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   const full = isAgent(actor);
   if (include.has('users')) {
-    const ccs = await collaboratorIds(db, tickets.map((t) => t.id));
+    const ccs = extras ? new Map([...extras].map(([id, x]) => [id, x.collaboratorIds])) : await collaboratorIds(db, tickets.map((t) => t.id));
     const ids = new Set<number>();
     for (const t of tickets) {
       [t.requester_id, t.submitter_id, t.assignee_id, ...(ccs.get(t.id) ?? [])].forEach((id) => id && ids.add(id));

@@ -112,7 +112,10 @@ export function presentRequest(
   };
 }
 
-export function presentAttachment(base: string, a: Attachment) {
+/** What an attachment shows: a row, or the columns a comment query embeds as JSON (where dates are strings). */
+export type AttachmentFields = Pick<Attachment, 'id' | 'file_name' | 'content_type' | 'size' | 'sha256'> & { deleted_at: Date | string | null };
+
+export function presentAttachment(base: string, a: AttachmentFields) {
   return {
     url: resourceUrl(base, `attachments/${a.id}`),
     id: a.id,
@@ -132,7 +135,7 @@ export function presentAttachment(base: string, a: Attachment) {
   };
 }
 
-export function presentComment(base: string, c: TicketComment & { attachments: Attachment[] }) {
+export function presentComment(base: string, c: TicketComment & { attachments: AttachmentFields[] }) {
   return {
     id: c.id,
     type: 'Comment',

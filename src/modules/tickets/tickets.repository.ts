@@ -22,14 +22,12 @@ export async function collaboratorIds(db: Executor, ticketIds: number[]): Promis
   return map;
 }
 
-/** Follow-up ticket ids per source ticket. */
-export async function followupIds(db: Executor, ticketIds: number[]): Promise<Map<number, number[]>> {
-  const map = new Map<number, number[]>(ticketIds.map((id) => [id, []]));
-  if (!ticketIds.length) return map;
-  const rows = await db.selectFrom('tickets').select(['id', 'via_followup_source_id']).where('via_followup_source_id', 'in', ticketIds).orderBy('id').execute();
-  for (const r of rows) map.get(r.via_followup_source_id!)?.push(r.id);
-  return map;
-}
+/**
+ * The ids of a ticket's requester and CCs, for `users.id IN (…)`. A UNION, because `id = requester OR id IN
+ * (CCs)` makes PostgreSQL scan every user.
+ */
+export const requesterAndCcIds = (ticket: Pick<Ticket, 'id' | 'requester_id'>) =>
+  sql<number>`(SELECT ${ticket.requester_id}::bigint UNION SELECT user_id FROM ticket_collaborators WHERE ticket_id = ${ticket.id})`;
 
 export async function attachmentsByComment(db: Executor, commentIds: number[]): Promise<Map<number, Attachment[]>> {
   const map = new Map<number, Attachment[]>(commentIds.map((id) => [id, []]));

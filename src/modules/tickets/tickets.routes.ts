@@ -6,13 +6,15 @@ import { applySlice, countEnvelope, pageEnvelope, readPageRequest, sliceOf } fro
 import { requireAgent } from '../../permissions/guards.js';
 import { ticketAbilities, visibleTickets } from '../../permissions/tickets.js';
 import { presentAudits } from './audits.presenter.js';
+import { auditEvents } from './audits.repository.js';
+import { commentAttachments } from './comments.repository.js';
 import { createTicket } from './create-ticket.service.js';
 import { deleteTicket } from './delete-ticket.service.js';
 import { ticketCreateSchema, ticketUpdateSchema, toTicketChanges } from './ticket.schema.js';
 import { toNewTicketInput } from './new-ticket-input.js';
 import { presentComment } from './tickets.presenter.js';
-import { commentsQuery, findTicket, withAttachments } from './tickets.repository.js';
-import { presentTickets, sideLoads } from './ticket-views.js';
+import { commentsQuery, findTicket } from './tickets.repository.js';
+import { presentTickets, sideLoads, ticketExtras } from './ticket-views.js';
 import { updateTicket } from './update-ticket.service.js';
 import type { Ticket } from '../../platform/db-types.js';
 import type { Actor } from '../accounts/actor.js';
@@ -25,15 +27,16 @@ type ListFilter = 'requested' | 'ccd' | 'assigned' | 'organization';
 /** The agent-facing Tickets API (end users get 403 here and use the Requests API instead). */
 export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
   const respondWithTicket = async (req: FastifyRequest, actor: Actor, ticket: Ticket, extra: Record<string, unknown> = {}) => {
-    const present = await presentTickets(ctx.db, baseUrl(req), [ticket]);
+    const extras = await ticketExtras(ctx.db, [ticket]);
+    const present = await presentTickets(ctx.db, baseUrl(req), [ticket], extras);
     const abilities = includes(req).has('abilities') ? { abilities: ticketAbilities(actor, ticket) } : {};
     const presented: Record<string, unknown> = present(ticket);
     if (includes(req).has('slas')) presented.slas = presentSlas((await evaluateTicket(ctx.db, ticket.id)).instances);
-    return { ticket: presented, ...extra, ...abilities, ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req))) };
+    return { ticket: presented, ...extra, ...abilities, ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req), extras)) };
   };
   const auditOf = async (req: FastifyRequest, auditId: number | null) => {
     if (auditId === null) return null;
-    const audit = await ctx.db.selectFrom('ticket_audits').selectAll().where('id', '=', auditId).executeTakeFirstOrThrow();
+    const audit = await ctx.db.selectFrom('ticket_audits').selectAll().select(auditEvents).where('id', '=', auditId).executeTakeFirstOrThrow();
     return (await presentAudits(ctx.db, baseUrl(req), [audit]))(audit);
   };
 
@@ -50,8 +53,9 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     if (typeof q.external_id === 'string') query = query.where('external_id', '=', q.external_id);
     const rows = await applySlice(query, 'tickets.id', sliceOf(page)).execute();
     const count = page.mode === 'offset' ? Number((await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : undefined;
-    const present = await presentTickets(ctx.db, baseUrl(req), rows);
-    return { ...pageEnvelope(req, page, 'tickets', rows, present, count), ...(await sideLoads(ctx.db, baseUrl(req), actor, rows, includes(req))) };
+    const extras = await ticketExtras(ctx.db, rows);
+    const present = await presentTickets(ctx.db, baseUrl(req), rows, extras);
+    return { ...pageEnvelope(req, page, 'tickets', rows, present, count), ...(await sideLoads(ctx.db, baseUrl(req), actor, rows, includes(req), extras)) };
   };
 
   app.get('/api/v2/tickets', list(null));
@@ -70,8 +74,9 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     const actor = requireAgent(req);
     const ids = parseIdList((req.query as Record<string, unknown>).ids);
     const rows = ids.length ? await ctx.db.selectFrom('tickets').selectAll().where('id', 'in', ids).where(visibleTickets(actor)).orderBy('id').execute() : [];
-    const present = await presentTickets(ctx.db, baseUrl(req), rows);
-    return { tickets: rows.map(present), ...(await sideLoads(ctx.db, baseUrl(req), actor, rows, includes(req))) };
+    const extras = await ticketExtras(ctx.db, rows);
+    const present = await presentTickets(ctx.db, baseUrl(req), rows, extras);
+    return { tickets: rows.map(present), ...(await sideLoads(ctx.db, baseUrl(req), actor, rows, includes(req), extras)) };
   });
 
   app.get('/api/v2/tickets/:id', async (req) => {
@@ -116,7 +121,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!ticket) throw notFound();
     const page = readPageRequest(req);
     const desc = String((req.query as Record<string, unknown>).sort_order ?? '') === 'desc';
-    const rows = await withAttachments(ctx.db, await applySlice(commentsQuery(ctx.db, ticket.id, false), 'ticket_comments.id', { ...sliceOf(page), desc }).execute());
+    const rows = await applySlice(commentsQuery(ctx.db, ticket.id, false).select(commentAttachments), 'ticket_comments.id', { ...sliceOf(page), desc }).execute();
     const out = pageEnvelope(req, page, 'comments', rows, (c) => presentComment(baseUrl(req), c));
     if (includes(req).has('users')) {
       const ids = [...new Set(rows.map((c) => c.author_id))];
@@ -131,7 +136,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     const ticket = await findTicket(ctx.db, parseId((req.params as { id: string }).id));
     if (!ticket) throw notFound();
     const page = readPageRequest(req);
-    const rows = await applySlice(ctx.db.selectFrom('ticket_audits').selectAll().where('ticket_id', '=', ticket.id), 'ticket_audits.id', sliceOf(page)).execute();
+    const rows = await applySlice(ctx.db.selectFrom('ticket_audits').selectAll().select(auditEvents).where('ticket_id', '=', ticket.id), 'ticket_audits.id', sliceOf(page)).execute();
     const present = await presentAudits(ctx.db, baseUrl(req), rows);
     return pageEnvelope(req, page, 'audits', rows, present);
   });
@@ -149,7 +154,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     const params = req.params as { id: string; audit_id: string };
     const ticket = await findTicket(ctx.db, parseId(params.id));
     if (!ticket) throw notFound();
-    const audit = await ctx.db.selectFrom('ticket_audits').selectAll().where('ticket_id', '=', ticket.id).where('id', '=', parseId(params.audit_id)).executeTakeFirst();
+    const audit = await ctx.db.selectFrom('ticket_audits').selectAll().select(auditEvents).where('ticket_id', '=', ticket.id).where('id', '=', parseId(params.audit_id)).executeTakeFirst();
     if (!audit) throw notFound();
     const present = await presentAudits(ctx.db, baseUrl(req), [audit]);
     return { audit: present(audit) };

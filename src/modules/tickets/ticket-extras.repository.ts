@@ -1,0 +1,41 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db.js';
+import type { TicketExtras } from './tickets.presenter.js';
+
+const none = (): TicketExtras => ({ collaboratorIds: [], followupIds: [], satisfaction: null });
+
+/**
+ * What a ticket shows beyond its own row (CCs, follow-ups, latest survey), for a page of tickets in
+ * one statement: each statement costs a round trip, and every ticket response needs all three.
+ */
+export async function loadTicketExtras(db: Executor, ticketIds: number[]): Promise<Map<number, TicketExtras>> {
+  if (!ticketIds.length) return new Map();
+  const rows = await db
+    .selectFrom('tickets')
+    // A reopen-and-solve starts a new survey: the latest one is the ticket's.
+    .leftJoinLateral(
+      (eb) => eb.selectFrom('satisfaction_ratings as r').select(['r.id', 'r.score', 'r.comment']).whereRef('r.ticket_id', '=', 'tickets.id').orderBy('r.id', 'desc').limit(1).as('rating'),
+      (join) => join.onTrue(),
+    )
+    .select((eb) => [
+      'tickets.id',
+      sql<number[]>`array(${eb.selectFrom('ticket_collaborators as cc').select('cc.user_id').whereRef('cc.ticket_id', '=', 'tickets.id').orderBy('cc.created_at').orderBy('cc.user_id')})`.as('collaborator_ids'),
+      sql<number[]>`array(${eb.selectFrom('tickets as f').select('f.id').whereRef('f.via_followup_source_id', '=', 'tickets.id').orderBy('f.id')})`.as('followup_ids'),
+      'rating.id as rating_id',
+      'rating.score as rating_score',
+      'rating.comment as rating_comment',
+    ])
+    .where('tickets.id', 'in', ticketIds)
+    .execute();
+  const found = new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        collaboratorIds: r.collaborator_ids,
+        followupIds: r.followup_ids,
+        satisfaction: r.rating_id !== null && r.rating_score !== null ? { id: r.rating_id, score: r.rating_score, comment: r.rating_comment } : null,
+      },
+    ]),
+  );
+  return new Map(ticketIds.map((id) => [id, found.get(id) ?? none()]));
+}
