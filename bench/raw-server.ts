@@ -103,6 +103,9 @@ async function sideLoads(tickets: Record<string, unknown>[], include: Set<string
   return out;
 }
 
+/** Sorts whose value can be NULL (src/modules/views/view-pages.ts): those tickets come last. */
+const NULLABLE_SORTS = ['sla_next_breach_at', 'solved_at'];
+
 /** The built-in views' filters and sorts (src/modules/views/view-definitions.ts), as SQL. */
 const VIEWS: Record<number, { where: (me: number) => [string, unknown[]]; sort: string; order: 'asc' | 'desc' }> = {
   1: { where: () => [`"tickets"."form_id" = (select "ticket_forms"."id" from "ticket_forms" where "ticket_forms"."kind" = $1) and "tickets"."status" = $2 and "tickets"."assignee_id" is null`, ['technical', 'new']], sort: 'created_at', order: 'asc' },
@@ -111,7 +114,7 @@ const VIEWS: Record<number, { where: (me: number) => [string, unknown[]]; sort: 
   4: { where: () => [`"tickets"."status" = $1`, ['hold']], sort: 'updated_at', order: 'asc' },
   5: { where: () => [`"tickets"."form_id" = (select "ticket_forms"."id" from "ticket_forms" where "ticket_forms"."kind" = $1) and "tickets"."status" = $2 and "tickets"."assignee_id" is null`, ['sales', 'new']], sort: 'created_at', order: 'asc' },
   6: { where: () => [`"tickets"."status" in ($1, $2)`, ['new', 'open']], sort: 'updated_at', order: 'asc' },
-  7: { where: () => [`"tickets"."status" in ($1, $2) and "tickets"."solved_at" > now() - interval '7 days'`, ['solved', 'closed']], sort: 'updated_at', order: 'desc' },
+  7: { where: () => [`"tickets"."status" in ($1, $2) and "tickets"."solved_at" > now() - interval '7 days'`, ['solved', 'closed']], sort: 'solved_at', order: 'desc' },
   8: { where: () => [`"tickets"."status" not in ($1, $2) and ("tickets"."sla_breached_since" is not null or "tickets"."sla_next_breach_at" < now() + interval '2 hours')`, ['solved', 'closed']], sort: 'sla_next_breach_at', order: 'asc' },
 };
 
@@ -136,7 +139,7 @@ async function viewTickets(a: Actor, id: number, url: URL) {
   const size = url.searchParams.get('page[size]');
   if (size !== null) {
     // Cursor pages (Sundial's keyset): a range of (sort, id) after the cursor in the view's order, no count;
-    // the NULL breach times of "Breaching soon" are a second range read only when the first runs short.
+    // NULL sort values (breach and solve times) are a second range read only when the first runs short.
     const limit = Math.min(100, Number(size)) + 1;
     const after = url.searchParams.get('page[after]');
     const c = after ? viewCursor(after, `${v.order === 'desc' ? '-' : ''}${v.sort}`) : null;
@@ -144,11 +147,11 @@ async function viewTickets(a: Actor, id: number, url: URL) {
     const order = `order by "tickets"."${v.sort}" ${v.order}, "tickets"."id" ${v.order} limit $${n + 1}`;
     const select = (range: string, values: unknown[]) =>
       q(`select "tickets".*, ${sortValue} from "tickets" where "tickets"."deleted_at" is null and ${where} and ${range} ${order}`, [...params, limit, ...values]);
-    const nullable = v.sort === 'sla_next_breach_at';
+    const nullable = NULLABLE_SORTS.includes(v.sort);
     let rows: Record<string, unknown>[] = [];
     if (!c || c.v !== null) {
       rows = c
-        ? await select(`("tickets"."${v.sort}", "tickets"."id") ${op} ($${n + 2}::timestamptz, $${n + 3})`, [c.v, c.id])
+        ? await select(`("tickets"."${v.sort}", "tickets"."id") ${op} ((SELECT $${n + 2}::timestamptz), $${n + 3})`, [c.v, c.id])
         : await select(nullable ? `"tickets"."${v.sort}" is not null` : 'true', []);
     }
     if (nullable && rows.length < limit) {
@@ -161,7 +164,9 @@ async function viewTickets(a: Actor, id: number, url: URL) {
   }
   const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 100));
   const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
-  const nulls = v.sort === 'sla_next_breach_at' ? ' NULLS LAST' : '';
+  // NULLs last, as Sundial's offset pages. The one descending nullable sort is "Recently solved", whose
+  // filter leaves no NULL solve time: `DESC NULLS LAST` there would sort the whole view for nothing.
+  const nulls = NULLABLE_SORTS.includes(v.sort) && v.order === 'asc' ? ' NULLS LAST' : '';
   const rows = await q(
     `select "tickets".*, ${sortValue} from "tickets" where "tickets"."deleted_at" is null and ${where} order by "tickets"."${v.sort}" ${v.order}${nulls}, "tickets"."id" ${v.order} limit $${n + 1} offset $${n + 2}`,
     [...params, perPage + 1, (page - 1) * perPage],

@@ -1,8 +1,9 @@
 /**
  * Cursor pages of the views (issue 10): walking a view by `page[after]` returns exactly the rows of one big
- * sorted query, in its order, for every sort and both directions (NULL breach times last, equal sort
- * values broken by id, timestamps a microsecond apart); `page[before]` walks back; a forged cursor is a
- * 400, never a 500; a ticket that changes while paging moves alone; offset pages still work up to their cap.
+ * sorted query, in its order, for every sort and both directions (NULL breach and solve times last, equal
+ * sort values broken by id, timestamps a microsecond apart); `page[before]` walks back; a forged cursor is
+ * a 400, never a 500; a ticket that changes while paging moves alone; offset pages still work up to their
+ * cap, NULLs last there too.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,8 +22,10 @@ beforeAll(async () => {
   agent = await createAgent(env);
   const forms = await env.ctx.db.selectFrom('ticket_forms').select(['id', 'kind']).execute();
   const form = (kind: string) => forms.find((f) => f.kind === kind)!.id;
-  // Every value repeats (ties broken by id), sort order differs from id order, some created_at values are
-  // a microsecond apart (one JS millisecond), a third of the tickets have no breach time.
+  // Every value repeats (ties broken by id), sort order differs from id order, some created_at and solved_at
+  // values are a microsecond apart (one JS millisecond), a third of the tickets have no breach time, and
+  // solve times are on every solved or closed ticket (0 to 9 days ago: some outside "Recently solved") and
+  // on a few others, so every view mixes solve times and NULLs.
   const statuses = ['new', 'open', 'pending', 'hold', 'solved', 'closed', 'new', 'open'];
   const rows = Array.from({ length: TICKETS }, (_, i) => {
     const k = (i * 7) % TICKETS;
@@ -32,7 +35,13 @@ beforeAll(async () => {
       timestamptz '2026-01-01 00:00:00Z' + ${(i * 5) % 7} * interval '1 second',
       ${i % 3 === 0 ? null : sql`date_trunc('minute', now()) + ${((i * 11) % 5) - 2} * interval '1 hour'`},
       ${i % 3 === 0 || i % 7 === 0 ? sql`now() - interval '1 hour'` : null},
-      ${statuses[i % 8] === 'solved' || statuses[i % 8] === 'closed' ? sql`now() - ${i % 10} * interval '1 day'` : null})`;
+      ${
+        statuses[i % 8] === 'solved' || statuses[i % 8] === 'closed'
+          ? sql`date_trunc('second', now()) - ${i % 10} * interval '1 day' + ${k % 3 === 2 ? 1 : 0} * interval '1 microsecond'`
+          : i % 5 === 1
+            ? sql`date_trunc('second', now()) - ${i % 4} * interval '1 hour'`
+            : null
+      })`;
   });
   await sql`INSERT INTO tickets (form_id, subject, description, priority, status, requester_id, submitter_id, assignee_id, created_at, updated_at, sla_next_breach_at, sla_breached_since, solved_at)
     VALUES ${sql.join(rows)}`.execute(env.ctx.db);
@@ -117,6 +126,15 @@ describe('views by cursor', () => {
     expect(res.body.meta).toEqual({ has_more: false, after_cursor: null, before_cursor: expect.any(String) });
   });
 
+  it('lists "Recently solved" latest solve first, by cursor and by offset', async () => {
+    const expected = await sortedView(VIEWS[6], 'solved_at', 'desc');
+    expect(expected.length).toBeGreaterThan(SIZE);
+    expect((await agent.api.get('/api/v2/views/7')).body.view.execution).toMatchObject({ sort_by: 'solved_at', sort_order: 'desc' });
+    const { ids } = await walkForward(`/api/v2/views/7/tickets?page[size]=${SIZE}`);
+    expect(ids).toEqual(expected);
+    expect(idsOf((await agent.api.get('/api/v2/views/7/tickets?per_page=100')).body)).toEqual(expected);
+  });
+
   it('refuses forged cursors and cursors of another sort with 400 InvalidPaginationParameter', async () => {
     const enc = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
     const first = await agent.api.get(`/api/v2/views/6/tickets?page[size]=2&sort=-updated_at`);
@@ -128,6 +146,7 @@ describe('views by cursor', () => {
       ['another sort (before)', `sort=created_at&page[before]=${first.body.meta.before_cursor}`],
       ['no sort given', `page[after]=${first.body.meta.after_cursor}`],
       ['a number as a date', `sort=-updated_at&page[after]=${enc({ s: '-updated_at', v: 5, id: 1 })}`],
+      ['a number as a solve time', `sort=-solved_at&page[after]=${enc({ s: '-solved_at', v: 5, id: 1 })}`],
       ['30 February', `sort=-updated_at&page[after]=${enc({ s: '-updated_at', v: '2026-02-30T00:00:00.000000Z', id: 1 })}`],
       ['year 0', `sort=-updated_at&page[after]=${enc({ s: '-updated_at', v: '0000-01-01T00:00:00.000000Z', id: 1 })}`],
       ['a date without micros', `sort=-updated_at&page[after]=${enc({ s: '-updated_at', v: '2026-01-01T00:00:00Z', id: 1 })}`],
@@ -144,9 +163,11 @@ describe('views by cursor', () => {
       expect(res.status, what).toBe(400);
       expect(res.body.error, what).toBe('InvalidPaginationParameter');
     }
-    // A NULL breach time is a real place in that sort.
+    // A NULL breach or solve time is a real place in that sort.
     const nullPlace = await agent.api.get(`/api/v2/views/8/tickets?page[size]=2&sort=sla_next_breach_at&page[after]=${enc({ s: 'sla_next_breach_at', v: null, id: 0 })}`);
     expect(nullPlace.status).toBe(200);
+    const unsolved = await agent.api.get(`/api/v2/views/6/tickets?page[size]=2&sort=-solved_at&page[before]=${enc({ s: '-solved_at', v: null, id: 2 ** 40 })}`);
+    expect(unsolved.status).toBe(200);
   });
 
   it('a ticket that changes while paging moves alone: no other row repeats or goes missing', async () => {
@@ -177,6 +198,18 @@ describe('views by offset (Zendesk clients without cursors)', () => {
     expect(res.body.previous_page).toMatch(/page=1/);
     const breach = await agent.api.get('/api/v2/views/8/tickets?per_page=100&sort_by=sla_next_breach_at&sort_order=desc');
     expect(idsOf(breach.body)).toEqual(await sortedView(VIEWS[7], 'sla_next_breach_at', 'desc'));
+    // Nullable sorts page through the valued tickets, then the NULLs: pages across and past the boundary.
+    for (const [view, by, order] of [[VIEWS[5], 'solved_at', 'desc'], [VIEWS[5], 'solved_at', 'asc'], [VIEWS[7], 'sla_next_breach_at', 'desc']] as const) {
+      const all = await sortedView(view, by, order);
+      const pages: number[] = [];
+      for (let n = 1; n <= Math.ceil(all.length / 5); n++) {
+        const res = await agent.api.get(`/api/v2/views/${view.id}/tickets?per_page=5&page=${n}&sort_by=${by}&sort_order=${order}`);
+        expect(res.body.count).toBe(all.length);
+        expect(res.body.next_page === null, `${view.id} ${by} ${order} page ${n}`).toBe(n * 5 >= all.length);
+        pages.push(...idsOf(res.body));
+      }
+      expect(pages, `${view.id} ${by} ${order}`).toEqual(all);
+    }
     expect((await agent.api.get('/api/v2/views/6/tickets?per_page=100&page=100')).status).toBe(200);
     const deep = await agent.api.get('/api/v2/views/6/tickets?per_page=100&page=101');
     expect(deep.status).toBe(400);

@@ -12,7 +12,7 @@ export interface ViewDefinition {
   sort: { by: SortKey; order: 'asc' | 'desc' };
 }
 
-export const SORT_KEYS = ['id', 'created_at', 'updated_at', 'priority', 'status', 'subject', 'sla_next_breach_at'] as const;
+export const SORT_KEYS = ['id', 'created_at', 'updated_at', 'priority', 'status', 'subject', 'sla_next_breach_at', 'solved_at'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 /**
@@ -56,7 +56,9 @@ export const VIEWS: readonly ViewDefinition[] = [
     title: 'Recently solved',
     description: 'Solved or closed in the last 7 days',
     filter: (eb) => eb.and([eb('tickets.status', 'in', ['solved', 'closed']), eb('tickets.solved_at', '>', sql<Date>`now() - interval '7 days'`)]),
-    sort: { by: 'updated_at', order: 'desc' },
+    // The latest solve first: sorted on the column it filters on, every page is one range of
+    // tickets_solved_or_closed_solved_idx (solved_at, id), in either direction (0029).
+    sort: { by: 'solved_at', order: 'desc' },
   },
   {
     id: 8,

@@ -6,7 +6,7 @@ import { pageEnvelope, readPageRequest } from '../../platform/pagination.js';
 import { requireAgent } from '../../permissions/guards.js';
 import { visibleTickets } from '../../permissions/tickets.js';
 import type { Actor } from '../accounts/actor.js';
-import { presentTickets, sideLoads } from '../tickets/ticket-views.js';
+import { presentTickets, sideLoads, ticketExtras } from '../tickets/ticket-views.js';
 import { SORT_KEYS, VIEWS, type ViewDefinition } from './view-definitions.js';
 import { cursorOfTicket, OFFSET_LIMIT, readViewPage, requestedSort } from './view-pages.js';
 
@@ -83,10 +83,11 @@ export function registerViewRoutes(app: FastifyInstance, ctx: AppContext) {
     // Cursor pages have no count (as Zendesk): counting a large view costs more than the page itself.
     const total = page.mode === 'offset' ? await count(actor, view) : undefined;
     const items = rows.slice(0, page.mode === 'offset' ? page.perPage : page.size);
-    const present = await presentTickets(ctx.db, baseUrl(req), items);
+    const extras = await ticketExtras(ctx.db, items);
+    const present = await presentTickets(ctx.db, baseUrl(req), items, extras);
     return {
       ...pageEnvelope(req, page, 'tickets', rows, present, total, { cursorOf: cursorOfTicket(sort), maxOffset: OFFSET_LIMIT }),
-      ...(await sideLoads(ctx.db, baseUrl(req), actor, items, includes(req))),
+      ...(await sideLoads(ctx.db, baseUrl(req), actor, items, includes(req), extras)),
     };
   });
 }

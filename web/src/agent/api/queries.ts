@@ -21,7 +21,7 @@ export const agentKeys = {
   agents: ['agent', 'agents'] as const,
 };
 
-export type SortField = 'id' | 'created_at' | 'updated_at' | 'priority' | 'status' | 'subject' | 'sla_next_breach_at';
+export type SortField = 'id' | 'created_at' | 'updated_at' | 'priority' | 'status' | 'subject' | 'sla_next_breach_at' | 'solved_at';
 /**
  * Without a sort the server applies the view's own order. Views page by cursor: `after`/`before` are the
  * server's meta.after_cursor / meta.before_cursor (none: the first page), so a deep page costs what page 1 does.

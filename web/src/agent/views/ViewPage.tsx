@@ -10,7 +10,7 @@ import { TicketTable, type Sort } from './TicketTable';
 import { matchesFilter, toRows } from './ticketRows';
 
 const PER_PAGE = 30;
-const SORT_FIELDS: SortField[] = ['id', 'created_at', 'updated_at', 'priority', 'status', 'subject', 'sla_next_breach_at'];
+const SORT_FIELDS: SortField[] = ['id', 'created_at', 'updated_at', 'priority', 'status', 'subject', 'sla_next_breach_at', 'solved_at'];
 /** A first click shows newest first, except for SLA, where the ticket due soonest matters most. */
 const firstOrder = (by: SortField): 'asc' | 'desc' => (by === 'sla_next_breach_at' ? 'asc' : 'desc');
 
