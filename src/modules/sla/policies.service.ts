@@ -89,13 +89,31 @@ export async function targetsFor(db: Executor, plan: Plan, priority: Priority | 
     .execute();
 }
 
+const WALL: Calendar = Object.freeze({ kind: 'calendar' });
+
+/** Calendars by zone, cover and holidays. Bounded: keys are few, but holidays can change while the server runs. */
+const calendars = new Map<string, Calendar>();
+const MAX_CALENDARS = 1000;
+
 /**
  * The clock a target runs on: wall-clock time, or business hours in the requester organization's zone,
- * widened by the Premier weekend cover for urgent and high (spec §4.6).
+ * widened by the Premier weekend cover for urgent and high (spec §4.6). Every evaluation asks for the
+ * same few calendars, so each is built once and shared: the calendar maths memoizes per calendar object.
  */
 export function calendarFor(target: { business_hours: boolean }, ticket: { plan: Plan; priority: Priority | null; timeZone: string | null; holidays?: string[] }): Calendar {
-  if (!target.business_hours) return { kind: 'calendar' };
-  const schedules = [businessHours(ticket.timeZone ?? 'America/Los_Angeles', ticket.holidays ?? [])];
-  if (ticket.plan === 'premier' && (ticket.priority === 'urgent' || ticket.priority === 'high')) schedules.push(PREMIER_WEEKEND);
-  return { kind: 'business', schedules };
+  if (!target.business_hours) return WALL;
+  const zone = ticket.timeZone ?? 'America/Los_Angeles';
+  const weekendCover = ticket.plan === 'premier' && (ticket.priority === 'urgent' || ticket.priority === 'high');
+  const holidays = ticket.holidays ?? [];
+  const key = JSON.stringify([weekendCover, zone, holidays]);
+  let cal = calendars.get(key);
+  if (!cal) {
+    // Copies, frozen: the calendar outlives the caller's arrays and is shared by every later caller.
+    const schedules = [businessHours(zone, Object.freeze([...holidays]))];
+    if (weekendCover) schedules.push(PREMIER_WEEKEND);
+    cal = Object.freeze({ kind: 'business' as const, schedules: Object.freeze(schedules) });
+    if (calendars.size >= MAX_CALENDARS) calendars.delete(calendars.keys().next().value!);
+    calendars.set(key, cal);
+  }
+  return cal;
 }
