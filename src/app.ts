@@ -9,7 +9,7 @@ import { authenticate, SESSION_COOKIE } from './modules/accounts/authenticate.js
 import type { Actor } from './modules/accounts/actor.js';
 import { registerRoutes } from './routes.js';
 import { registerRequestContext } from './platform/request-context.js';
-import { enforceApiRateLimit } from './platform/api-rate-limit.js';
+import { apiLimitsForCaller, enforceApiRateLimit } from './platform/api-rate-limit.js';
 import { applyOAuthPolicy } from './modules/oauth/oauth-policy.js';
 import { registerMetrics } from './modules/ops/metrics.routes.js';
 
@@ -123,11 +123,15 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   registerRequestContext(app);
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;
-    const { actor, failed } = await authenticate(ctx.db, req.headers.authorization, req.cookies[SESSION_COOKIE]);
+    const now = ctx.clock.now();
+    const { actor, failed, counted } = await authenticate(ctx.db, req.headers.authorization, req.cookies[SESSION_COOKIE], {
+      limits: apiLimitsForCaller(ctx.config.apiRateLimits, req),
+      now,
+    });
     req.actor = actor;
     req.authFailed = failed;
     // Per-user budgets (per address when anonymous), shared by all nodes; headers on every API response.
-    await enforceApiRateLimit(ctx.db, ctx.clock, ctx.config.apiRateLimits, req, reply);
+    await enforceApiRateLimit(ctx.db, ctx.config.apiRateLimits, req, reply, now, counted);
     if (failed && req.routeOptions.url !== '/api/v2/users/me') throw new AppError('Unauthenticated', "Couldn't authenticate you");
     // Cookie-authenticated writes need the per-session CSRF token (header), which another site cannot read.
     if (actor?.via === 'session' && !SAFE_METHODS.has(req.method)) {

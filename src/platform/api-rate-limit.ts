@@ -1,9 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiRateLimits } from '../config.js';
-import type { Clock } from './clock.js';
 import type { Db } from './db.js';
 import { AppError } from './errors.js';
-import { hitRateLimits, type Limit, type LimitState } from './rate-limit.js';
+import { CALLER, hitRateLimits, limitStates, type Limit, type LimitState } from './rate-limit.js';
 
 /** Endpoints with a budget of their own on top of the per-minute one (Zendesk's rate-limits page). */
 interface EndpointLimit {
@@ -60,17 +59,30 @@ export function rateLimitHeaders(s: LimitState): Record<string, string> {
   };
 }
 
+/** The limits a request counts against, for its caller whoever that turns out to be (authentication counts them). */
+export function apiLimitsForCaller(limits: ApiRateLimits, req: FastifyRequest): Limit[] {
+  return apiLimitsFor(limits, CALLER, req.method, req.routeOptions.url, req.params);
+}
+
 /**
  * Counts the request against its caller's budgets (one upsert shared by every node through
- * PostgreSQL), sets the rate-limit headers, and refuses with 429 + Retry-After when a budget is
- * spent. Retry-After appears on 429 only: node-zendesk treats any response carrying it as throttled.
- * Callers are the authenticated user (for X-On-Behalf-Of, the token holder) or, anonymously, the IP.
+ * PostgreSQL) unless authentication counted them already (`counted`), sets the rate-limit headers,
+ * and refuses with 429 + Retry-After when a budget is spent. Retry-After appears on 429 only:
+ * node-zendesk treats any response carrying it as throttled. Callers are the authenticated user (for
+ * X-On-Behalf-Of, the token holder) or, anonymously, the IP.
  */
-export async function enforceApiRateLimit(db: Db, clock: Clock, limits: ApiRateLimits, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function enforceApiRateLimit(
+  db: Db,
+  limits: ApiRateLimits,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  now: Date,
+  counted?: { key: string; hits: number }[],
+): Promise<void> {
   const who = req.actor ? `user:${req.actor.user.id}` : `ip:${req.ip}`;
   const wanted = apiLimitsFor(limits, who, req.method, req.routeOptions.url, req.params);
   if (wanted.length === 0) return;
-  const states = await hitRateLimits(db, wanted, clock.now());
+  const states = req.actor && counted ? limitStates(wanted, new Map(counted.map((c) => [c.key, c.hits])), now) : await hitRateLimits(db, wanted, now);
   const general = limits.perMinute > 0 ? states[0] : undefined;
   if (general) reply.headers(rateLimitHeaders(general));
   const exceeded = states.filter((s) => s.exceeded);

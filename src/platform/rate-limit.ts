@@ -42,31 +42,56 @@ export interface LimitState {
   exceeded: boolean;
 }
 
+const windowStart = (limit: Limit, at: number) => {
+  const windowMs = limit.windowSeconds * 1000;
+  return new Date(Math.floor(at / windowMs) * windowMs);
+};
+
+/** Each limit's state once its window's count is known (`hitsByKey`: counts after this hit). */
+export function limitStates(limits: Limit[], hitsByKey: Map<string, number>, now: Date): LimitState[] {
+  const at = now.getTime();
+  return limits.map((limit) => {
+    const hits = hitsByKey.get(limit.key) ?? 1;
+    const resetSeconds = Math.max(1, Math.ceil((windowStart(limit, at).getTime() + limit.windowSeconds * 1000 - at) / 1000));
+    return { limit, hits, remaining: Math.max(0, limit.max - hits), resetSeconds, exceeded: hits > limit.max };
+  });
+}
+
 /**
  * Counts one hit against every limit in a single multi-row upsert (one round trip, however many
  * limits) and reports each limit's state; the caller decides how to refuse. Keys must be distinct.
  */
 export async function hitRateLimits(db: Db, limits: Limit[], now: Date = new Date()): Promise<LimitState[]> {
   if (limits.length === 0) return [];
-  const at = now.getTime();
-  const windows = limits.map((l) => {
-    const windowMs = l.windowSeconds * 1000;
-    return new Date(Math.floor(at / windowMs) * windowMs);
-  });
   // Rows are locked in VALUES order: sorting the keys keeps two concurrent statements from deadlocking.
-  const order = limits.map((_, i) => i).sort((a, b) => (limits[a].key < limits[b].key ? -1 : 1));
+  const sorted = [...limits].sort((a, b) => (a.key < b.key ? -1 : 1));
   const rows = await db
     .insertInto('rate_limit_hits')
-    .values(order.map((i) => ({ key: limits[i].key, window_start: windows[i], hits: 1 })))
+    .values(sorted.map((l) => ({ key: l.key, window_start: windowStart(l, now.getTime()), hits: 1 })))
     .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ hits: sql`rate_limit_hits.hits + 1` }))
     .returning(['key', 'hits'])
     .execute();
-  const hitsByKey = new Map(rows.map((r) => [r.key, r.hits]));
-  return limits.map((limit, i) => {
-    const hits = hitsByKey.get(limit.key) ?? 1;
-    const resetSeconds = Math.max(1, Math.ceil((windows[i].getTime() + limit.windowSeconds * 1000 - at) / 1000));
-    return { limit, hits, remaining: Math.max(0, limit.max - hits), resetSeconds, exceeded: hits > limit.max };
-  });
+  return limitStates(limits, new Map(rows.map((r) => [r.key, r.hits])), now);
+}
+
+/** Stands for the caller in the keys of limits counted by the authentication statement, which finds the caller. */
+export const CALLER = '{caller}';
+
+/**
+ * The upsert of hitRateLimits as a data-modifying CTE over `users` (the one row authentication found):
+ * counting rides on the statement that authenticates, one round trip less on every request. Keys
+ * contain CALLER; the row counts only for a user who may act (active, not suspended). Returns
+ * {key, hits} rows, keys with the caller filled in.
+ */
+export function hitsForCaller(limits: Limit[], now: Date, users: string) {
+  const at = now.getTime();
+  return sql`INSERT INTO rate_limit_hits (key, window_start, hits)
+    SELECT replace(l.key, ${CALLER}, 'user:' || u.id), l.window_start, 1
+    FROM ${sql.table(users)} u, unnest(${limits.map((l) => l.key)}::text[], ${limits.map((l) => windowStart(l, at).toISOString())}::timestamptz[]) AS l(key, window_start)
+    WHERE u.active AND NOT u.suspended
+    ORDER BY 1
+    ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_hits.hits + 1
+    RETURNING key, hits`;
 }
 
 /** Old windows are useless; trimmed opportunistically by the sweep job. */

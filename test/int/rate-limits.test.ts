@@ -99,6 +99,24 @@ describe('per-user API rate limits', () => {
     expect(remaining(anonymous)).toBe(LIMIT - 1);
   });
 
+  it('counts what the authentication statement counted once, and nothing for a token sent with another email', async () => {
+    nextMinute();
+    const agent = await createAgent(a);
+    const suspended = await createAgent(a);
+    const basic = (email: string, token: string) => ({ authorization: `Basic ${Buffer.from(`${email}/token:${token}`).toString('base64')}` });
+    const wrongEmail = new Api(a.app, basic('someone-else@example.com', agent.token));
+    for (let i = 0; i < LIMIT; i++) expect((await wrongEmail.get('/api/v2/tickets')).status).toBe(401);
+    // Counted by address, never against the token's owner.
+    expect(remaining(await agent.api.get('/api/v2/users/me'))).toBe(LIMIT - 1);
+    expect(remaining(await agent.api.get('/api/v2/users/me'))).toBe(LIMIT - 2);
+    const rows = await a.ctx.db.selectFrom('rate_limit_hits').select(['key', 'hits']).where('key', '=', `api:user:${agent.user.id}`).execute();
+    expect(rows.map((r) => r.hits)).toEqual([2]);
+    // A suspended user's token authenticates nobody, and counts against nobody's budget.
+    await a.ctx.db.updateTable('users').set({ suspended: true }).where('id', '=', suspended.user.id).execute();
+    expect((await suspended.api.get('/api/v2/tickets')).status).toBe(401);
+    expect(await a.ctx.db.selectFrom('rate_limit_hits').select('hits').where('key', '=', `api:user:${suspended.user.id}`).execute()).toEqual([]);
+  });
+
   it('shares one budget between the nodes of a deployment', async () => {
     nextMinute();
     const agent = await createAgent(a);

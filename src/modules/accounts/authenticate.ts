@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Compilable } from 'kysely';
 import { noteConfigVersion } from '../../platform/config-cache.js';
 import type { Db } from '../../platform/db.js';
 import type { Organization, User } from '../../platform/db-types.js';
+import { hitsForCaller, type Limit } from '../../platform/rate-limit.js';
 import { digest, verifyPassword } from '../../platform/secrets.js';
 import type { Actor } from './actor.js';
 import { findOAuthGrant } from '../oauth/tokens.js';
@@ -24,6 +25,31 @@ const usersWithGroups = (db: Db) =>
 
 type UserRow = User & { group_ids: number[]; organization: OrganizationJson | null; config_version: string };
 
+/** Rate limits to count for the caller the authentication finds, in its statement (keys hold CALLER). */
+export interface HitsToCount {
+  limits: Limit[];
+  now: Date;
+}
+/** Counts after this request's hit, keys with the caller filled in. */
+export type CountedHits = { key: string; hits: number }[];
+
+/**
+ * Runs an authentication query and, when there are limits to count, counts them in the same statement
+ * (a round trip less on every request). A rate-limit count needs no durability, so that statement's
+ * commit does not wait for the disk.
+ */
+async function authRow<R extends object>(db: Db, query: Compilable<R> & { executeTakeFirst(): Promise<R | undefined> }, count?: HitsToCount): Promise<(R & { rate_hits?: CountedHits }) | undefined> {
+  if (!count?.limits.length) return query.executeTakeFirst();
+  const { rows } = await sql<R & { rate_hits: CountedHits; async_commit: string }>`
+    WITH u AS (${query}), hit AS (${hitsForCaller(count.limits, count.now, 'u')})
+    SELECT u.*, (SELECT coalesce(json_agg(json_build_object('key', key, 'hits', hits)), '[]') FROM hit) AS rate_hits,
+      set_config('synchronous_commit', 'off', true) AS async_commit
+    FROM u`.execute(db);
+  if (!rows[0]) return undefined;
+  const { async_commit: _, ...row } = rows[0];
+  return row as unknown as R & { rate_hits: CountedHits };
+}
+
 async function actorOf(row: UserRow | undefined, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
   if (!row) return null;
   const { group_ids: groupIds, organization: org, config_version: configVersion, ...user } = row;
@@ -42,21 +68,26 @@ export async function actorFor(db: Db, userId: number, via: Actor['via'], extra:
 /** last_used_at is shown to the nearest minute: writing it on every request would turn each read into a write. */
 const TOKEN_USE_RECORDED_EVERY_MS = 60_000;
 
-async function byApiToken(db: Db, token: string, email?: string): Promise<Actor | null> {
-  const row = await usersWithGroups(db)
+async function byApiToken(db: Db, token: string, email?: string, count?: HitsToCount): Promise<Counting<Actor | null>> {
+  let query = usersWithGroups(db)
     .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
     .select(['api_tokens.id as token_id', 'api_tokens.last_used_at as token_used_at'])
     .where('api_tokens.token_hash', '=', digest(token))
-    .where('api_tokens.revoked_at', 'is', null)
-    .executeTakeFirst();
-  if (!row || (email !== undefined && row.email.toLowerCase() !== email.toLowerCase())) return null;
-  const { token_id: tokenId, token_used_at: usedAt, ...user } = row;
+    .where('api_tokens.revoked_at', 'is', null);
+  // In SQL, so that a token sent with another user's email counts against nobody's budget.
+  if (email !== undefined) query = query.where(sql<string>`lower(users.email)`, '=', email.toLowerCase());
+  const row = await authRow(db, query, count);
+  if (!row) return { value: null };
+  const { token_id: tokenId, token_used_at: usedAt, rate_hits: counted, ...user } = row;
   if (!usedAt || Date.now() - usedAt.getTime() >= TOKEN_USE_RECORDED_EVERY_MS) {
     // Informational; a lost update under concurrency is harmless.
     void db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', tokenId).execute().catch(() => {});
   }
-  return actorOf(user, 'api_token');
+  return { value: await actorOf(user, 'api_token'), counted };
 }
+
+/** A result, and the rate-limit hits its statement counted (when it did). */
+type Counting<T> = { value: T; counted?: CountedHits };
 
 /**
  * Basic email:password. A password alone is not enough for an account with two-factor on, nor for
@@ -78,48 +109,60 @@ async function sessionAllowed(db: Db, actor: Actor): Promise<boolean> {
   return (await secondFactorNeeded(db, actor.user)) !== 'enroll';
 }
 
-export async function bySessionToken(db: Db, token: string): Promise<Actor | null> {
-  const row = await usersWithGroups(db)
+async function fromSession(db: Db, token: string, count?: HitsToCount): Promise<Counting<Actor | null>> {
+  const query = usersWithGroups(db)
     .innerJoin('sessions', 'sessions.user_id', 'users.id')
     .select(['sessions.id as session_id', 'sessions.csrf_token as session_csrf_token'])
     .where('sessions.token_hash', '=', digest(token))
     .where('sessions.revoked_at', 'is', null)
-    .where('sessions.expires_at', '>', new Date())
-    .executeTakeFirst();
-  if (!row) return null;
-  const { session_id: sessionId, session_csrf_token: csrfToken, ...user } = row;
+    .where('sessions.expires_at', '>', new Date());
+  const row = await authRow(db, query, count);
+  if (!row) return { value: null };
+  const { session_id: sessionId, session_csrf_token: csrfToken, rate_hits: counted, ...user } = row;
   const actor = await actorOf(user, 'session', { sessionId, csrfToken });
-  return actor && (await sessionAllowed(db, actor)) ? actor : null;
+  // A staff session refused for want of two-factor has still counted against its user: a request's worth.
+  return { value: actor && (await sessionAllowed(db, actor)) ? actor : null, counted };
 }
 
-export type AuthOutcome = { actor: Actor | null; failed: boolean };
+export async function bySessionToken(db: Db, token: string): Promise<Actor | null> {
+  return (await fromSession(db, token)).value;
+}
+
+/** `counted`: the hits counted for `actor` while authenticating, when the scheme counts them (tokens, sessions). */
+export type AuthOutcome = { actor: Actor | null; failed: boolean; counted?: CountedHits };
 
 /**
  * Zendesk's schemes: `Basic email/token:TOKEN`, `Basic email:password`, `Bearer TOKEN`; then the
  * portal session cookie. Credentials that are present but wrong are a failure, never "anonymous".
  */
-export async function authenticate(db: Db, authorization: string | undefined, sessionToken: string | undefined): Promise<AuthOutcome> {
+export async function authenticate(db: Db, authorization: string | undefined, sessionToken: string | undefined, count?: HitsToCount): Promise<AuthOutcome> {
   if (authorization) {
     const [scheme, value = ''] = authorization.trim().split(/\s+/, 2);
     let actor: Actor | null = null;
+    let counted: CountedHits | undefined;
+    const token = async (secret: string, email?: string) => {
+      const found = await byApiToken(db, secret, email, count);
+      counted = found.counted;
+      return found.value;
+    };
     if (/^basic$/i.test(scheme)) {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon > 0) {
         const login = decoded.slice(0, colon);
         const secret = decoded.slice(colon + 1);
-        actor = login.endsWith('/token') ? await byApiToken(db, secret, login.slice(0, -'/token'.length)) : await byPassword(db, login, secret);
+        actor = login.endsWith('/token') ? await token(secret, login.slice(0, -'/token'.length)) : await byPassword(db, login, secret);
       }
     } else if (/^bearer$/i.test(scheme) && value) {
       // OAuth access tokens first (Zendesk's Bearer scheme); API tokens are accepted as bearers too.
       const oauth = await findOAuthGrant(db, value);
-      actor = oauth ? await actorFor(db, oauth.userId, 'oauth', { oauth: oauth.grant }) : await byApiToken(db, value);
+      actor = oauth ? await actorFor(db, oauth.userId, 'oauth', { oauth: oauth.grant }) : await token(value);
     }
-    return { actor, failed: !actor };
+    return { actor, failed: !actor, counted: actor ? counted : undefined };
   }
   if (sessionToken) {
-    const actor = await bySessionToken(db, sessionToken);
-    return { actor, failed: false };
+    const { value: actor, counted } = await fromSession(db, sessionToken, count);
+    return { actor, failed: false, counted: actor ? counted : undefined };
   }
   return { actor: null, failed: false };
 }
