@@ -7,8 +7,12 @@ const URGENT = new Set(['urgent', 'high']);
 // Premier 24×7 (spec §9.3): created as, or raised to, urgent/high pages the on-call engineer; the
 // page ends when the ticket no longer needs them. Cover is round the clock, weekends included.
 ticketWriteHooks.push(async (tx, ctx, { before, after }) => {
-  const needsNow = await needsOnCall(tx, after);
   const raised = !before || !URGENT.has(before.priority ?? '');
+  // Pages start only when priority is raised and end only when a ticket leaves urgent-and-open (or its
+  // organization): otherwise nothing changes whatever the plan, which is then not read.
+  const left = before && urgentAndOpen(before) && !(urgentAndOpen(after) && before.organization_id === after.organization_id);
+  if (!raised && !left) return;
+  const needsNow = await needsOnCall(tx, after);
   if (needsNow && raised) return raisePages(tx, ctx, after.id, before ? 'priority_raised' : 'created');
   // Not needed now although urgent and open: the organization is not Premier, so it was not before either.
   const notPremier = !needsNow && urgentAndOpen(after) && before?.organization_id === after.organization_id;

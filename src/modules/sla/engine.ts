@@ -57,25 +57,29 @@ async function stampSlaContext(tx: Executor, ticketId: number, auditId: number):
 }
 
 /**
- * Appends the replayed ledger events not stored yet, in one statement. Stored times are compared to the
- * millisecond, the precision of the replay's clock (rows written in bulk may carry microseconds).
+ * Appends the replayed ledger events not stored yet and stamps the ticket's next breach, in one
+ * statement. Stored times are compared to the millisecond, the precision of the replay's clock (rows
+ * written in bulk may carry microseconds).
  */
-async function appendLedger(tx: Executor, ticketId: number, ledger: LedgerEvent[]): Promise<void> {
-  if (!ledger.length) return;
+async function storeLedger(tx: Executor, ticketId: number, ledger: LedgerEvent[], nextBreachAt: Date | null, breachedSince: Date | null): Promise<void> {
+  const stamp = sql`UPDATE tickets SET sla_next_breach_at = ${nextBreachAt}, sla_breached_since = ${breachedSince} WHERE id = ${ticketId}`;
+  if (!ledger.length) return void (await stamp.execute(tx));
   const column = <T>(pick: (e: LedgerEvent) => T) => ledger.map(pick);
   const slaOf = (e: LedgerEvent) => (e.type === 'apply_sla' && e.target ? JSON.stringify({ policy_id: e.target.policyId, target: e.target.minutes, business_hours: e.target.businessHours }) : null);
   await sql`
-    INSERT INTO ticket_metric_events (ticket_id, metric, instance_id, type, time, sla)
-    SELECT ${ticketId}, e.metric, e.instance_id, e.type, e.time, e.sla
-    FROM unnest(${column((e) => e.metric)}::text[], ${column((e) => e.instance)}::int[], ${column((e) => e.type)}::text[],
-                ${column((e) => e.at.toISOString())}::timestamptz[], ${column(slaOf)}::jsonb[]) WITH ORDINALITY AS e(metric, instance_id, type, time, sla, n)
-    WHERE NOT EXISTS (
-      SELECT 1 FROM ticket_metric_events m
-      WHERE m.ticket_id = ${ticketId} AND m.metric = e.metric AND m.instance_id = e.instance_id AND m.type = e.type
-        AND date_trunc('milliseconds', m.time) = e.time)
-    ORDER BY e.n
-    -- Two nodes observing the same breach: the first row wins, the second is a no-op.
-    ON CONFLICT (ticket_id, metric, instance_id) WHERE type = 'breach' DO NOTHING`.execute(tx);
+    WITH appended AS (
+      INSERT INTO ticket_metric_events (ticket_id, metric, instance_id, type, time, sla)
+      SELECT ${ticketId}, e.metric, e.instance_id, e.type, e.time, e.sla
+      FROM unnest(${column((e) => e.metric)}::text[], ${column((e) => e.instance)}::int[], ${column((e) => e.type)}::text[],
+                  ${column((e) => e.at.toISOString())}::timestamptz[], ${column(slaOf)}::jsonb[]) WITH ORDINALITY AS e(metric, instance_id, type, time, sla, n)
+      WHERE NOT EXISTS (
+        SELECT 1 FROM ticket_metric_events m
+        WHERE m.ticket_id = ${ticketId} AND m.metric = e.metric AND m.instance_id = e.instance_id AND m.type = e.type
+          AND date_trunc('milliseconds', m.time) = e.time)
+      ORDER BY e.n
+      -- Two nodes observing the same breach: the first row wins, the second is a no-op.
+      ON CONFLICT (ticket_id, metric, instance_id) WHERE type = 'breach' DO NOTHING)
+    ${stamp}`.execute(tx);
 }
 
 /**
@@ -87,10 +91,9 @@ export async function refreshTicketSla(tx: Executor, ctx: AppContext, ticketId: 
   if (auditId !== undefined) await stampSlaContext(tx, ticketId, auditId);
   const now = new Date();
   const state = await evaluateTicket(tx, ticketId, now);
-  await appendLedger(tx, ticketId, state.ledger);
   await raiseWarnings(tx, ctx, ticketId, state.instances);
   const next = nextBreach(state.instances, now);
-  await tx.updateTable('tickets').set({ sla_next_breach_at: next, sla_breached_since: breachedSince(state.instances) }).where('id', '=', ticketId).execute();
+  await storeLedger(tx, ticketId, state.ledger, next, breachedSince(state.instances));
   // One job wakes the ticket at its next warning or breach, whichever comes first.
   const wake = [next, ...state.instances.map((i) => warningAt(i, now))].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
   if (wake) await ctx.jobs.send('sla.breach-check', { ticketId }, { tx, startAfter: wake, singletonKey: `${ticketId}:${wake.getTime()}` });
