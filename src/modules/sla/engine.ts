@@ -31,10 +31,10 @@ export interface SlaState {
 }
 
 /** Replays a ticket's clocks from its history as of `now`. */
-export async function evaluateTicket(db: Executor, ticketId: number, now = new Date()): Promise<SlaState> {
+export async function evaluateTicket(db: Executor, ticketId: number, now = new Date(), stampAuditId?: number): Promise<SlaState> {
   const lookup = await cachedConfig(db, 'sla-targets', loadTargets);
   const holidays = await cachedConfig(db, 'default-holidays', defaultHolidayDates);
-  const history = await loadHistory(db, ticketId);
+  const history = await loadHistory(db, ticketId, stampAuditId);
   return { ...replayClocks(history, lookup, calendarsWith(holidays), now), history, holidays };
 }
 
@@ -43,18 +43,6 @@ export async function evaluateTicket(db: Executor, ticketId: number, now = new D
  * reports module keeps its per-ticket facts here). Like write hooks, they only record state.
  */
 export const slaRefreshHooks: ((tx: Executor, ctx: AppContext, ticketId: number, state: SlaState) => Promise<void>)[] = [];
-
-/** Records on the audit the plan and time zone its ticket had (history replays read them), in one statement. */
-async function stampSlaContext(tx: Executor, ticketId: number, auditId: number): Promise<void> {
-  await tx
-    .updateTable('ticket_audits')
-    .set({
-      metadata: sql`metadata || (SELECT jsonb_build_object('sla', jsonb_build_object('plan', coalesce(o.support_plan, 'free'), 'time_zone', o.time_zone))
-        FROM tickets t LEFT JOIN organizations o ON o.id = t.organization_id WHERE t.id = ${ticketId})`,
-    })
-    .where('id', '=', auditId)
-    .execute();
-}
 
 /**
  * Appends the replayed ledger events not stored yet and stamps the ticket's next breach, in one
@@ -88,9 +76,8 @@ async function storeLedger(tx: Executor, ticketId: number, ledger: LedgerEvent[]
  * the ledger events not stored yet, and schedules the job that records the next breach when it happens.
  */
 export async function refreshTicketSla(tx: Executor, ctx: AppContext, ticketId: number, auditId?: number): Promise<SlaState> {
-  if (auditId !== undefined) await stampSlaContext(tx, ticketId, auditId);
   const now = new Date();
-  const state = await evaluateTicket(tx, ticketId, now);
+  const state = await evaluateTicket(tx, ticketId, now, auditId);
   await raiseWarnings(tx, ctx, ticketId, state.instances);
   const next = nextBreach(state.instances, now);
   await storeLedger(tx, ticketId, state.ledger, next, breachedSince(state.instances));

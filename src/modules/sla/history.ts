@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db.js';
 import type { Plan, Priority, Status } from '../../platform/db-types.js';
 import type { HistoryEvent, SlaContext } from './clocks.js';
@@ -13,18 +14,26 @@ interface StoredContext {
  * comments come before the status change they caused (a reply then "pending"; a customer reply then
  * "open"). The creation audit's comment is the request itself, not a reply.
  */
-export async function loadHistory(db: Executor, ticketId: number): Promise<HistoryEvent[]> {
+export async function loadHistory(db: Executor, ticketId: number, stampAuditId?: number): Promise<HistoryEvent[]> {
+  // Records on the audit that caused this replay the plan and time zone its ticket has now (later
+  // replays read them), in the statement that reads the history: the read takes the stamped metadata.
+  const stamp =
+    stampAuditId === undefined
+      ? null
+      : sql`UPDATE ticket_audits SET metadata = metadata || (SELECT jsonb_build_object('sla', jsonb_build_object('plan', coalesce(o.support_plan, 'free'), 'time_zone', o.time_zone))
+          FROM tickets t LEFT JOIN organizations o ON o.id = t.organization_id WHERE t.id = ${ticketId})
+        WHERE id = ${stampAuditId} RETURNING id, metadata`;
   // One statement: each audit with its events (none for an audit that only carries metadata).
-  const rows = await db
-    .selectFrom('ticket_audits')
-    .leftJoin('ticket_audit_events', 'ticket_audit_events.audit_id', 'ticket_audits.id')
-    .leftJoin('ticket_comments', 'ticket_comments.id', 'ticket_audit_events.comment_id')
-    .leftJoin('users', 'users.id', 'ticket_comments.author_id')
-    .select(['ticket_audits.id', 'ticket_audits.created_at', 'ticket_audits.metadata', 'ticket_audit_events.type', 'ticket_audit_events.field_name', 'ticket_audit_events.value', 'ticket_comments.public', 'users.role'])
-    .where('ticket_audits.ticket_id', '=', ticketId)
-    .orderBy('ticket_audits.id')
-    .orderBy('ticket_audit_events.id')
-    .execute();
+  const { rows } = await sql<{ id: number; created_at: Date; metadata: unknown; type: string | null; field_name: string | null; value: unknown; public: boolean | null; role: string | null }>`
+    ${stamp ? sql`WITH stamped AS (${stamp})` : sql``}
+    SELECT a.id, a.created_at, ${stamp ? sql`coalesce((SELECT s.metadata FROM stamped s WHERE s.id = a.id), a.metadata)` : sql`a.metadata`} AS metadata,
+      e.type, e.field_name, e.value, c.public, u.role
+    FROM ticket_audits a
+    LEFT JOIN ticket_audit_events e ON e.audit_id = a.id
+    LEFT JOIN ticket_comments c ON c.id = e.comment_id
+    LEFT JOIN users u ON u.id = c.author_id
+    WHERE a.ticket_id = ${ticketId}
+    ORDER BY a.id, e.id`.execute(db);
   const audits: { id: number; created_at: Date; metadata: unknown; events: typeof rows }[] = [];
   for (const row of rows) {
     if (audits.at(-1)?.id !== row.id) audits.push({ id: row.id, created_at: row.created_at, metadata: row.metadata, events: [] });
