@@ -35,6 +35,22 @@ describe('SLA engine on live tickets', () => {
     expect(events.find((e: { type: string; metric: string }) => e.type === 'apply_sla' && e.metric === 'first_reply_time').sla).toMatchObject({ target: 60, business_hours: false });
   });
 
+  it('stamps each clock-moving audit with the plan and zone of that moment, and replays a later plan change from it', async () => {
+    const org = await createOrganization(env, { plan: 'enterprise', timeZone: 'Europe/Berlin' });
+    const customer = await createCustomer(env, org);
+    const agent = await createAgent(env);
+    const { request } = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api, { priority: 'high' }))).body;
+    await env.ctx.db.updateTable('organizations').set({ support_plan: 'premier', time_zone: 'Asia/Tokyo' }).where('id', '=', org.id).execute();
+    await agent.api.put(`/api/v2/tickets/${request.id}`, { ticket: { comment: { body: 'On it', public: true } } });
+    const stamps = await env.ctx.db.selectFrom('ticket_audits').select(sql<unknown>`metadata->'sla'`.as('sla')).where('ticket_id', '=', request.id).orderBy('id').execute();
+    expect(stamps.map((s) => s.sla)).toEqual([
+      { plan: 'enterprise', time_zone: 'Europe/Berlin' },
+      { plan: 'premier', time_zone: 'Asia/Tokyo' },
+    ]);
+    const retargets = (await evaluateTicket(env.ctx.db, request.id)).history.filter((h) => h.kind === 'retarget');
+    expect(retargets).toMatchObject([{ kind: 'retarget', sla: { plan: 'premier', timeZone: 'Asia/Tokyo', priority: 'high' } }]);
+  });
+
   it('gives free plans no targets but still measures resolution clocks', async () => {
     const customer = await createCustomer(env, await createOrganization(env, { plan: 'free' }));
     const { request } = (await customer.api.post('/api/v2/requests', await technicalRequest(customer.api))).body;
