@@ -17,7 +17,7 @@ export const PREPARED_PER_CONNECTION = 100;
 
 const WRITE = /^\s*(insert|update|delete)\b|^\s*with\b[\s\S]*?\b(insert\s+into|update|delete\s+from)\b/i;
 /** `*` in a result list: a migration adding a column would change the statement's result type, which a prepared statement refuses. */
-const STAR = /(^|[\s,.(])\*(?!\))/;
+const STAR = /(\b(select|returning)\s+(distinct\s+)?|,\s*|\.)\*/i;
 /** After a schema change, the prepared statement cannot be used again on this connection. */
 const isStalePlan = (err: { code?: string; message?: string }) => err?.code === '0A000' && /cached plan must not change result type/.test(err.message ?? '');
 

@@ -26,6 +26,9 @@ describe('writes as named prepared statements', () => {
     expect(shouldPrepare('update "tickets" set "status" = $1 where "id" = $2 returning *')).toBe(false);
     expect(shouldPrepare('with t as (select "tickets".* from tickets) update x set y = 1')).toBe(false);
     expect(shouldPrepare('insert into "n" select count(*) from "probe"')).toBe(true);
+    expect(shouldPrepare('insert into "j" select "a" * 2, interval \'1s\' * ("b" * 3) from "probe"')).toBe(true);
+    expect(shouldPrepare('insert into "j" select "a", * from "probe"')).toBe(false);
+    expect(shouldPrepare('update "u" set "v" = 1 returning "u".*')).toBe(false);
   });
 
   it('runs a write once parsed per connection, with the same results', async () => {

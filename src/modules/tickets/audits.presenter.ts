@@ -1,7 +1,10 @@
-import type { Executor } from '../../platform/db.js';
+import type { TicketComment } from '../../platform/db-types.js';
 import { iso } from '../accounts/users.presenter.js';
-import { commentAttachments } from './comments.repository.js';
+import type { AttachmentFields } from './tickets.presenter.js';
 import { presentComment } from './tickets.presenter.js';
+
+/** A comment as JSON inside its event: its time arrives as an ISO string. */
+type CommentJson = Omit<TicketComment, 'created_at'> & { created_at: string; attachments: AttachmentFields[] };
 
 interface AuditEvent {
   id: number;
@@ -10,20 +13,14 @@ interface AuditEvent {
   value: unknown;
   previous_value: unknown;
   comment_id: number | null;
+  comment: CommentJson | null;
 }
 
-/**
- * Audits with their events in Zendesk's shape; comment events embed the comment (agents only). The
- * audits come with their events (`auditEvents`); their comments are one more statement.
- */
-export async function presentAudits(
-  db: Executor,
+/** Audits with their events (`auditEvents`) in Zendesk's shape; comment events embed the comment (agents only). */
+export function presentAudits(
   base: string,
   audits: { id: number; ticket_id: number; author_id: number | null; via_channel: string; metadata: unknown; created_at: Date; events: AuditEvent[] }[],
 ) {
-  const commentIds = audits.flatMap((a) => a.events.map((e) => e.comment_id)).filter((x): x is number => x !== null);
-  const comments = commentIds.length ? await db.selectFrom('ticket_comments').selectAll().select(commentAttachments).where('id', 'in', commentIds).execute() : [];
-  const commentById = new Map(comments.map((c) => [c.id, c]));
   return (audit: (typeof audits)[number]) => ({
     id: audit.id,
     ticket_id: audit.ticket_id,
@@ -32,7 +29,7 @@ export async function presentAudits(
     via: { channel: audit.via_channel, source: { from: {}, to: {}, rel: audit.via_channel === 'rule' ? 'automation' : null } },
     metadata: { system: {}, custom: audit.metadata ?? {} },
     events: audit.events.map((e) => {
-      if (e.type === 'Comment' && e.comment_id && commentById.has(e.comment_id)) return { ...presentComment(base, commentById.get(e.comment_id)!), id: e.id, comment_id: e.comment_id };
+      if (e.type === 'Comment' && e.comment) return { ...presentComment(base, { ...e.comment, created_at: new Date(e.comment.created_at) }), id: e.id, comment_id: e.comment_id };
       return e.type === 'Change'
         ? { id: e.id, type: e.type, field_name: e.field_name, value: e.value, previous_value: e.previous_value }
         : { id: e.id, type: e.type, field_name: e.field_name, value: e.value };

@@ -37,7 +37,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
   const auditOf = async (req: FastifyRequest, auditId: number | null) => {
     if (auditId === null) return null;
     const audit = await ctx.db.selectFrom('ticket_audits').selectAll().select(auditEvents).where('id', '=', auditId).executeTakeFirstOrThrow();
-    return (await presentAudits(ctx.db, baseUrl(req), [audit]))(audit);
+    return presentAudits(baseUrl(req), [audit])(audit);
   };
 
   const list = (filter: ListFilter | null) => async (req: FastifyRequest) => {
@@ -137,7 +137,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!ticket) throw notFound();
     const page = readPageRequest(req);
     const rows = await applySlice(ctx.db.selectFrom('ticket_audits').selectAll().select(auditEvents).where('ticket_id', '=', ticket.id), 'ticket_audits.id', sliceOf(page)).execute();
-    const present = await presentAudits(ctx.db, baseUrl(req), rows);
+    const present = presentAudits(baseUrl(req), rows);
     return pageEnvelope(req, page, 'audits', rows, present);
   });
 
@@ -156,7 +156,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     if (!ticket) throw notFound();
     const audit = await ctx.db.selectFrom('ticket_audits').selectAll().select(auditEvents).where('ticket_id', '=', ticket.id).where('id', '=', parseId(params.audit_id)).executeTakeFirst();
     if (!audit) throw notFound();
-    const present = await presentAudits(ctx.db, baseUrl(req), [audit]);
+    const present = presentAudits(baseUrl(req), [audit]);
     return { audit: present(audit) };
   });
 }
