@@ -1,5 +1,6 @@
 import type { Executor } from '../../platform/db.js';
-import { sql } from 'kysely';
+import type { TicketCommentsTable } from '../../platform/db-types.js';
+import { sql, type Insertable } from 'kysely';
 import { liveNotification } from '../../platform/live.js';
 
 export interface AuditEvent {
@@ -22,6 +23,15 @@ export interface AuditEvent {
  */
 export class AuditWriter {
   readonly events: AuditEvent[] = [];
+  /** The audit's comment, written with its events at flush, and what needs its id once written (its files). */
+  private pendingComment: { row: Insertable<TicketCommentsTable>; then?: (tx: Executor, commentId: number) => Promise<unknown> } | null = null;
+
+  /** Adds the audit's comment (one per audit) and its Comment event; `then` runs once the comment has its id. */
+  comment(row: Omit<Insertable<TicketCommentsTable>, 'audit_id'>, then?: (tx: Executor, commentId: number) => Promise<unknown>) {
+    if (this.pendingComment) throw new Error('An audit holds one comment');
+    this.pendingComment = { row: row as Insertable<TicketCommentsTable>, then };
+    this.events.push({ type: 'Comment', value: null });
+  }
 
   create(field: string, value: unknown) {
     if (value === null || value === undefined || (Array.isArray(value) && !value.length)) return;
@@ -52,20 +62,30 @@ export class AuditWriter {
     return audit.id;
   }
 
-  async flush(tx: Executor, auditId: number): Promise<void> {
-    if (!this.events.length) return;
-    await tx
+  /** Writes the events (and the comment with them, in the same statement); returns the comment's id, if any. */
+  async flush(tx: Executor, auditId: number): Promise<number | null> {
+    if (!this.events.length) return null;
+    const comment = this.pendingComment;
+    const values = this.events.map((e) => ({
+      audit_id: auditId,
+      type: e.type,
+      field_name: e.field_name ?? null,
+      value: e.value === undefined ? null : JSON.stringify(e.value),
+      previous_value: e.previous_value === undefined ? null : JSON.stringify(e.previous_value),
+      comment_id: comment && e.type === 'Comment' && e.comment_id === undefined ? sql<number>`(SELECT id FROM comment)` : (e.comment_id ?? null),
+    }));
+    if (!comment) {
+      await tx.insertInto('ticket_audit_events').values(values).execute();
+      return null;
+    }
+    const rows = await tx
+      .with('comment', (db) => db.insertInto('ticket_comments').values({ ...comment.row, audit_id: auditId }).returning('id'))
       .insertInto('ticket_audit_events')
-      .values(
-        this.events.map((e) => ({
-          audit_id: auditId,
-          type: e.type,
-          field_name: e.field_name ?? null,
-          value: e.value === undefined ? null : JSON.stringify(e.value),
-          previous_value: e.previous_value === undefined ? null : JSON.stringify(e.previous_value),
-          comment_id: e.comment_id ?? null,
-        })),
-      )
+      .values(values)
+      .returning(['type', 'comment_id'])
       .execute();
+    const commentId = rows.find((r) => r.type === 'Comment' && r.comment_id !== null)!.comment_id!;
+    await comment.then?.(tx, commentId);
+    return commentId;
   }
 }

@@ -127,9 +127,8 @@ export async function createTicket(
     for (const [id, value] of Object.entries(customFields)) audit.create(id, value);
     if (source) audit.events.push({ type: 'FollowUp', field_name: 'via_followup_source_id', value: source.id });
 
-    await writeComment(
-      tx,
-      { ticketId: ticket.id, auditId, author: actor.user, isPublic: input.comment.public ?? true, body: comment!.body, html: comment!.html, via: input.via, uploads: input.comment.uploads ?? [], uploaderId: actor.user.id, mailMessageId: input.comment.mailMessageId },
+    writeComment(
+      { ticketId: ticket.id, author: actor.user, isPublic: input.comment.public ?? true, body: comment!.body, html: comment!.html, via: input.via, uploads: input.comment.uploads ?? [], uploaderId: actor.user.id, mailMessageId: input.comment.mailMessageId },
       audit,
     );
     const ccs = [...(input.ccs ?? [])];

@@ -189,7 +189,7 @@ async function autoSolve(tx: Tx, ctx: AppContext, ticket: Ticket): Promise<Pendi
     .executeTakeFirstOrThrow();
   const auditId = await audit.open(tx, ticket.id, null, 'rule', { rule: 'pending-auto-solve', after_ms: ctx.config.pendingAutoSolveMs });
   audit.change('status', 'pending', 'solved');
-  await writeComment(tx, { ticketId: ticket.id, auditId, author: assignee, isPublic: true, ...comment, via: 'rule', uploads: [], uploaderId: assignee.id }, audit);
+  writeComment({ ticketId: ticket.id, author: assignee, isPublic: true, ...comment, via: 'rule', uploads: [], uploaderId: assignee.id }, audit);
   await audit.flush(tx, auditId);
   await refreshTicketSla(tx, ctx, ticket.id, auditId);
   await runTicketWriteHooks(tx, ctx, { before: ticket, after: solved, auditId });

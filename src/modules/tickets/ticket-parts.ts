@@ -67,7 +67,6 @@ export async function applyCcChanges(tx: Executor, ticket: Ticket, changes: CcCh
 }
 
 export interface WrittenComment {
-  id: number;
   public: boolean;
   authorId: number;
   authorIsEndUser: boolean;
@@ -86,28 +85,24 @@ export function checkComment(comment: CommentInput, problems: Problems, field = 
   return bodies;
 }
 
-export async function writeComment(
-  tx: Executor,
-  input: { ticketId: number; auditId: number; author: User; isPublic: boolean; body: string; html: string; via: string; uploads: string[]; uploaderId: number; mailMessageId?: string },
+/** Adds a comment to the audit, written when the audit is flushed; its files are attached then. */
+export function writeComment(
+  input: { ticketId: number; author: User; isPublic: boolean; body: string; html: string; via: string; uploads: string[]; uploaderId: number; mailMessageId?: string },
   audit: AuditWriter,
-): Promise<WrittenComment> {
-  const row = await tx
-    .insertInto('ticket_comments')
-    .values({
+): WrittenComment {
+  audit.comment(
+    {
       ticket_id: input.ticketId,
-      audit_id: input.auditId,
       author_id: input.author.id,
       body: input.body,
       html_body: input.html,
       public: input.isPublic,
       via_channel: input.via,
       mail_message_id: input.mailMessageId ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await attachUploads(tx, { tokens: input.uploads, uploaderId: input.uploaderId, ticketId: input.ticketId, commentId: row.id });
-  audit.events.push({ type: 'Comment', comment_id: row.id, value: null });
-  return { id: row.id, public: input.isPublic, authorId: input.author.id, authorIsEndUser: input.author.role === 'end-user', body: input.body, html: input.html };
+    },
+    input.uploads.length ? (tx, commentId) => attachUploads(tx, { tokens: input.uploads, uploaderId: input.uploaderId, ticketId: input.ticketId, commentId }) : undefined,
+  );
+  return { public: input.isPublic, authorId: input.author.id, authorIsEndUser: input.author.role === 'end-user', body: input.body, html: input.html };
 }
 
 export async function resolveRequester(tx: Executor, input: { requesterId?: number; requester?: { email: string; name?: string } }, fallback: User): Promise<User> {

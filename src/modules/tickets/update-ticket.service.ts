@@ -147,9 +147,8 @@ export async function updateTicket(
 
     let written: WrittenComment | null = null;
     if (comment && changes.comment) {
-      written = await writeComment(
-        tx,
-        { ticketId: ticket.id, auditId, author, isPublic, body: comment.body, html: comment.html, via: args.via, uploads: changes.comment.uploads ?? [], uploaderId: actor.user.id, mailMessageId: changes.comment.mailMessageId },
+      written = writeComment(
+        { ticketId: ticket.id, author, isPublic, body: comment.body, html: comment.html, via: args.via, uploads: changes.comment.uploads ?? [], uploaderId: actor.user.id, mailMessageId: changes.comment.mailMessageId },
         audit,
       );
     }
