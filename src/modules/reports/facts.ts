@@ -143,16 +143,24 @@ const writtenIn = (tx: Executor) => {
   return set;
 };
 
-/** Writes a ticket's whole fact row from its SLA state (inserting it if new). */
-export async function writeTicketFact(tx: Executor, ticketId: number, state: Pick<SlaState, 'instances' | 'ledger' | 'history' | 'holidays'>): Promise<void> {
+/**
+ * The statement that writes a ticket's whole fact row from its SLA state (inserting it if new), for
+ * the caller to run in `tx` (alone, or within another statement).
+ */
+export function ticketFactUpsert(tx: Executor, ticketId: number, state: Pick<SlaState, 'instances' | 'ledger' | 'history' | 'holidays'>): RawBuilder<unknown> {
   const clocks = clockFacts(state);
-  await sql`
+  writtenIn(tx).add(ticketId);
+  return sql`
     INSERT INTO ticket_facts (ticket_id, ${ids(FACT_COLUMNS)}, replayed, refreshed_at, txid)
     SELECT s.ticket_id, ${sql.join(ROW_COLUMNS.map((c) => sql.ref(`s.${c}`)))}, ${sql.join(clockValues(clocks))}, true, now(), pg_current_xact_id()
     FROM (${rowSource(ticketId)}) s
     ON CONFLICT (ticket_id) DO UPDATE SET ${sql.join([...FACT_COLUMNS, 'replayed', 'refreshed_at', 'txid'].map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}
-  `.execute(tx);
-  writtenIn(tx).add(ticketId);
+  `;
+}
+
+/** Writes a ticket's whole fact row from its SLA state (inserting it if new). */
+export async function writeTicketFact(tx: Executor, ticketId: number, state: Pick<SlaState, 'instances' | 'ledger' | 'history' | 'holidays'>): Promise<void> {
+  await ticketFactUpsert(tx, ticketId, state).execute(tx);
 }
 
 /**

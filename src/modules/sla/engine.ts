@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { cachedConfig } from '../../platform/config-cache.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
@@ -39,19 +39,21 @@ export async function evaluateTicket(db: Executor, ticketId: number, now = new D
 }
 
 /**
- * Called at the end of every refreshTicketSla, in its transaction, with the state just replayed (the
- * reports module keeps its per-ticket facts here). Like write hooks, they only record state.
+ * Called in every refreshTicketSla with the state just replayed (the reports module keeps its
+ * per-ticket facts here). Each returns a data-modifying statement, run within the statement that
+ * stores the ledger: one round trip for all. Like write hooks, they only record state.
  */
-export const slaRefreshHooks: ((tx: Executor, ctx: AppContext, ticketId: number, state: SlaState) => Promise<void>)[] = [];
+export const slaRefreshHooks: ((tx: Executor, ticketId: number, state: SlaState) => RawBuilder<unknown>)[] = [];
 
 /**
- * Appends the replayed ledger events not stored yet and stamps the ticket's next breach, in one
- * statement. Stored times are compared to the millisecond, the precision of the replay's clock (rows
- * written in bulk may carry microseconds).
+ * Appends the replayed ledger events not stored yet and stamps the ticket's next breach, with the
+ * hooks' writes, in one statement. Stored times are compared to the millisecond, the precision of the
+ * replay's clock (rows written in bulk may carry microseconds).
  */
-async function storeLedger(tx: Executor, ticketId: number, ledger: LedgerEvent[], nextBreachAt: Date | null, breachedSince: Date | null): Promise<void> {
+async function storeLedger(tx: Executor, ticketId: number, ledger: LedgerEvent[], nextBreachAt: Date | null, breachedSince: Date | null, riders: RawBuilder<unknown>[]): Promise<void> {
   const stamp = sql`UPDATE tickets SET sla_next_breach_at = ${nextBreachAt}, sla_breached_since = ${breachedSince} WHERE id = ${ticketId}`;
-  if (!ledger.length) return void (await stamp.execute(tx));
+  const ridden = riders.map((r, i) => sql`${sql.id(`hook${i}`)} AS (${r})`);
+  if (!ledger.length) return void (await (ridden.length ? sql`WITH ${sql.join(ridden)} ${stamp}` : stamp).execute(tx));
   const column = <T>(pick: (e: LedgerEvent) => T) => ledger.map(pick);
   const slaOf = (e: LedgerEvent) => (e.type === 'apply_sla' && e.target ? JSON.stringify({ policy_id: e.target.policyId, target: e.target.minutes, business_hours: e.target.businessHours }) : null);
   await sql`
@@ -67,6 +69,7 @@ async function storeLedger(tx: Executor, ticketId: number, ledger: LedgerEvent[]
       ORDER BY e.n
       -- Two nodes observing the same breach: the first row wins, the second is a no-op.
       ON CONFLICT (ticket_id, metric, instance_id) WHERE type = 'breach' DO NOTHING)
+    ${ridden.length ? sql`, ${sql.join(ridden)}` : sql``}
     ${stamp}`.execute(tx);
 }
 
@@ -80,11 +83,10 @@ export async function refreshTicketSla(tx: Executor, ctx: AppContext, ticketId: 
   const state = await evaluateTicket(tx, ticketId, now, auditId);
   await raiseWarnings(tx, ctx, ticketId, state.instances);
   const next = nextBreach(state.instances, now);
-  await storeLedger(tx, ticketId, state.ledger, next, breachedSince(state.instances));
+  await storeLedger(tx, ticketId, state.ledger, next, breachedSince(state.instances), slaRefreshHooks.map((hook) => hook(tx, ticketId, state)));
   // One job wakes the ticket at its next warning or breach, whichever comes first.
   const wake = [next, ...state.instances.map((i) => warningAt(i, now))].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
   if (wake) await ctx.jobs.send('sla.breach-check', { ticketId }, { tx, startAfter: wake, singletonKey: `${ticketId}:${wake.getTime()}` });
-  for (const hook of slaRefreshHooks) await hook(tx, ctx, ticketId, state);
   return state;
 }
 
