@@ -12,6 +12,8 @@ export async function signedIn(browser: Browser, baseURL: string, path: string, 
   await page.getByLabel(/^Email/).fill(who.user.email);
   await page.getByLabel(/^Password/).fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // /agent goes on to its first view once the views load: a click on the page before that races the redirect.
+  if (path === '/agent') await page.waitForURL(/\/agent\/views\/\d+/);
   return page;
 }
 

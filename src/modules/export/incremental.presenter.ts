@@ -2,8 +2,8 @@ import type { Executor } from '../../platform/db.js';
 import type { Organization, Ticket } from '../../platform/db-types.js';
 import { iso } from '../accounts/users.presenter.js';
 import { presentOrganization } from '../accounts/organizations.presenter.js';
-import { presentComment } from '../tickets/tickets.presenter.js';
-import { withAttachments } from '../tickets/tickets.repository.js';
+import { presentComment, type TicketExtras } from '../tickets/tickets.presenter.js';
+import { commentAttachments } from '../tickets/comments.repository.js';
 import { presentTickets } from '../tickets/ticket-views.js';
 import type { AuditRow } from './incremental.repository.js';
 
@@ -18,8 +18,8 @@ export const viaChannel = (name: string | null | undefined) =>
  * Tickets as the incremental export shows them: the agent ticket object, with deleted tickets kept
  * and shown with `status: "deleted"` (Zendesk's convention; their `updated_at` is when they were deleted).
  */
-export async function presentExportTickets(db: Executor, base: string, rows: Ticket[]) {
-  const present = await presentTickets(db, base, rows);
+export async function presentExportTickets(db: Executor, base: string, rows: Ticket[], extras: Map<number, TicketExtras>) {
+  const present = await presentTickets(db, base, rows, extras);
   return rows.map((t) => {
     const shown = present(t);
     return t.deleted_at ? { ...shown, status: 'deleted' } : shown;
@@ -38,9 +38,9 @@ export async function presentTicketEvents(db: Executor, base: string, audits: Au
   const ids = audits.map((a) => a.id);
   const events = ids.length ? await db.selectFrom('ticket_audit_events').selectAll().where('audit_id', 'in', ids).orderBy('id').execute() : [];
   const commentIds = events.map((e) => e.comment_id).filter((x): x is number => x !== null);
-  const rows = commentIds.length ? await db.selectFrom('ticket_comments').selectAll().where('id', 'in', commentIds).execute() : [];
+  const rows = commentIds.length ? await db.selectFrom('ticket_comments').selectAll().select(commentAttachments).where('id', 'in', commentIds).execute() : [];
   const publicById = new Map(rows.map((c) => [c.id, c.public]));
-  const commentById = new Map((options.comments ? await withAttachments(db, rows) : []).map((c) => [c.id, c]));
+  const commentById = new Map(options.comments ? rows.map((c) => [c.id, c]) : []);
   const byAudit = new Map<number, typeof events>();
   for (const e of events) byAudit.set(e.audit_id, [...(byAudit.get(e.audit_id) ?? []), e]);
 

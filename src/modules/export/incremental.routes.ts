@@ -54,13 +54,13 @@ export function registerIncrementalExportRoutes(app: FastifyInstance, ctx: AppCo
   app.get('/api/v2/incremental/tickets/cursor', async (req) => {
     const { actor, params, scope } = await read(req, true);
     const r = await ticketsByCursor(scope, params, { excludeDeleted: params.excludeDeleted });
-    return { ...cursorEnvelope(scope, 'incremental/tickets/cursor', 'tickets', params, r), ...(await sideLoads(ctx.db, scope.base, actor, r.rows, params.include)) };
+    return { ...cursorEnvelope(scope, 'incremental/tickets/cursor', 'tickets', params, r), ...(await sideLoads(ctx.db, scope.base, actor, r.rows, params.include, r.extras)) };
   });
 
   app.get('/api/v2/incremental/tickets', async (req) => {
     const { actor, params, scope } = await read(req, false);
     const r = await ticketsByTime(scope, params.startTime!, params.perPage, { excludeDeleted: params.excludeDeleted });
-    return { ...timeEnvelope(scope, 'incremental/tickets', 'tickets', params, r), ...(await sideLoads(ctx.db, scope.base, actor, r.rows, params.include)) };
+    return { ...timeEnvelope(scope, 'incremental/tickets', 'tickets', params, r), ...(await sideLoads(ctx.db, scope.base, actor, r.rows, params.include, r.extras)) };
   });
 
   app.get('/api/v2/incremental/users/cursor', async (req) => {

@@ -3,6 +3,8 @@ import type { Organization, Ticket, User } from '../../platform/db-types.js';
 import { presentGroup } from '../accounts/groups.presenter.js';
 import { presentOrganization } from '../accounts/organizations.presenter.js';
 import { presentUser } from '../accounts/users.presenter.js';
+import type { TicketExtras } from '../tickets/tickets.presenter.js';
+import { ticketExtras } from '../tickets/ticket-views.js';
 import { cursorPage, encodeCursor, timePage, type Keyed, type Position } from './incremental.paging.js';
 import { presentExportOrganization, presentExportTickets, presentTicketEvents } from './incremental.presenter.js';
 import { fetchAudits, fetchOrganizations, fetchTickets, fetchUsers, groupsOfUsers, organizationsByIds, type AuditRow } from './incremental.repository.js';
@@ -39,14 +41,19 @@ export interface TimeResult<T> {
   endOfStream: boolean;
 }
 
-export async function ticketsByCursor(s: ExportScope, start: PageStart, options: { excludeDeleted: boolean }): Promise<CursorResult<Keyed<Ticket>>> {
+type WithExtras = { extras: Map<number, TicketExtras> };
+
+/** A page of tickets, with their extras for side-loads. */
+export async function ticketsByCursor(s: ExportScope, start: PageStart, options: { excludeDeleted: boolean }): Promise<CursorResult<Keyed<Ticket>> & WithExtras> {
   const page = await cursorPage(fetchTickets(s.db, options), start, start.perPage, s.until);
-  return { rows: page.rows, records: await presentExportTickets(s.db, s.base, page.rows), afterCursor: encodeCursor(page.after), endOfStream: page.endOfStream };
+  const extras = await ticketExtras(s.db, page.rows);
+  return { rows: page.rows, extras, records: await presentExportTickets(s.db, s.base, page.rows, extras), afterCursor: encodeCursor(page.after), endOfStream: page.endOfStream };
 }
 
-export async function ticketsByTime(s: ExportScope, startTime: number, perPage: number, options: { excludeDeleted: boolean }): Promise<TimeResult<Keyed<Ticket>>> {
+export async function ticketsByTime(s: ExportScope, startTime: number, perPage: number, options: { excludeDeleted: boolean }): Promise<TimeResult<Keyed<Ticket>> & WithExtras> {
   const page = await timePage(fetchTickets(s.db, options), startTime, perPage, s.until);
-  return { rows: page.rows, records: await presentExportTickets(s.db, s.base, page.rows), endTime: page.endTime, endOfStream: page.endOfStream };
+  const extras = await ticketExtras(s.db, page.rows);
+  return { rows: page.rows, extras, records: await presentExportTickets(s.db, s.base, page.rows, extras), endTime: page.endTime, endOfStream: page.endOfStream };
 }
 
 export async function usersByCursor(s: ExportScope, start: PageStart): Promise<CursorResult<Keyed<User>>> {

@@ -7,7 +7,7 @@ import { iso } from '../accounts/users.presenter.js';
 import { presentGroup, presentMembership } from '../accounts/groups.presenter.js';
 import { presentRating } from '../satisfaction/satisfaction.presenter.js';
 import { presentComment } from '../tickets/tickets.presenter.js';
-import { withAttachments } from '../tickets/tickets.repository.js';
+import { commentFiles } from '../tickets/comments.repository.js';
 import { decodeCursor, MAX_PER_PAGE, type Position } from './incremental.paging.js';
 import { organizationsByCursor, ticketsByCursor, usersByCursor, type CursorResult, type ExportScope } from './incremental.service.js';
 
@@ -47,7 +47,7 @@ export async function exportZendesk(ctx: Pick<AppContext, 'db' | 'blobs' | 'conf
   counts.tickets = await walk(join(dir, 'tickets.jsonl'), await count('tickets'), 'tickets', progress, async (start) => {
     const page = await ticketsByCursor(scope, start, { excludeDeleted: false });
     const ids = page.rows.map((t) => t.id);
-    const rows = ids.length ? await withAttachments(ctx.db, await ctx.db.selectFrom('ticket_comments').selectAll().where('ticket_id', 'in', ids).orderBy('ticket_id').orderBy('id').execute()) : [];
+    const rows = ids.length ? await ctx.db.selectFrom('ticket_comments').selectAll().select(commentFiles).where('ticket_id', 'in', ids).orderBy('ticket_id').orderBy('id').execute() : [];
     const byTicket = new Map<number, typeof rows>();
     for (const c of rows) byTicket.set(c.ticket_id, [...(byTicket.get(c.ticket_id) ?? []), c]);
     for (const [ticketId, comments] of byTicket) {

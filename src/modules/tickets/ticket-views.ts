@@ -10,7 +10,6 @@ import { canCommentOnTicket, canSeeComment, canSeeTicket } from '../../permissio
 import { canSeeFieldValue } from '../../permissions/fields.js';
 import { canTransition } from './status-machine.js';
 import { presentRequest, presentTicket, type TicketExtras } from './tickets.presenter.js';
-import { collaboratorIds } from './tickets.repository.js';
 import { loadTicketExtras } from './ticket-extras.repository.js';
 
 /** The extras of a page of tickets; load them once when both the page and its side-loads need them. */
@@ -57,14 +56,13 @@ export async function presentRequests(db: Executor, base: string, actor: Actor, 
  * End users get the public view of people and organizations. `extras`, when the caller has loaded
  * them for presenting the tickets, spare reading the CCs again.
  */
-export async function sideLoads(db: Executor, base: string, actor: Actor, tickets: Ticket[], include: Set<string>, extras?: Map<number, TicketExtras>): Promise<Record<string, unknown[]>> {
+export async function sideLoads(db: Executor, base: string, actor: Actor, tickets: Ticket[], include: Set<string>, extras: Map<number, TicketExtras>): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   const full = isAgent(actor);
   if (include.has('users')) {
-    const ccs = extras ? new Map([...extras].map(([id, x]) => [id, x.collaboratorIds])) : await collaboratorIds(db, tickets.map((t) => t.id));
     const ids = new Set<number>();
     for (const t of tickets) {
-      [t.requester_id, t.submitter_id, t.assignee_id, ...(ccs.get(t.id) ?? [])].forEach((id) => id && ids.add(id));
+      [t.requester_id, t.submitter_id, t.assignee_id, ...(extras.get(t.id)?.collaboratorIds ?? [])].forEach((id) => id && ids.add(id));
     }
     const users = ids.size ? await db.selectFrom('users').selectAll().where('id', 'in', [...ids]).orderBy('id').execute() : [];
     out.users = users.map((u) => (full ? presentUser(base, u) : presentUserPublic(base, u)));

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db.js';
-import type { Attachment, Ticket, TicketComment } from '../../platform/db-types.js';
+import type { Ticket } from '../../platform/db-types.js';
 import type { TicketRelations } from '../../permissions/tickets.js';
 import { isAgent, type Actor } from '../accounts/actor.js';
 
@@ -13,29 +13,12 @@ export async function loadTicketRelations(db: Executor, ticketId: number, actor:
 
 export const findTicket = (db: Executor, id: number) => db.selectFrom('tickets').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
 
-/** CC user ids per ticket, for a page of tickets in one query. */
-export async function collaboratorIds(db: Executor, ticketIds: number[]): Promise<Map<number, number[]>> {
-  const map = new Map<number, number[]>(ticketIds.map((id) => [id, []]));
-  if (!ticketIds.length) return map;
-  const rows = await db.selectFrom('ticket_collaborators').select(['ticket_id', 'user_id']).where('ticket_id', 'in', ticketIds).orderBy('created_at').orderBy('user_id').execute();
-  for (const r of rows) map.get(r.ticket_id)?.push(r.user_id);
-  return map;
-}
-
 /**
  * The ids of a ticket's requester and CCs, for `users.id IN (…)`. A UNION, because `id = requester OR id IN
  * (CCs)` makes PostgreSQL scan every user.
  */
 export const requesterAndCcIds = (ticket: Pick<Ticket, 'id' | 'requester_id'>) =>
   sql<number>`(SELECT ${ticket.requester_id}::bigint UNION SELECT user_id FROM ticket_collaborators WHERE ticket_id = ${ticket.id})`;
-
-export async function attachmentsByComment(db: Executor, commentIds: number[]): Promise<Map<number, Attachment[]>> {
-  const map = new Map<number, Attachment[]>(commentIds.map((id) => [id, []]));
-  if (!commentIds.length) return map;
-  const rows = await db.selectFrom('attachments').selectAll().where('comment_id', 'in', commentIds).where('deleted_at', 'is', null).orderBy('id').execute();
-  for (const r of rows) map.get(r.comment_id!)?.push(r);
-  return map;
-}
 
 /** Comments of a ticket; `publicOnly` for end users, applied in SQL so private rows never leave the database. */
 export function commentsQuery(db: Executor, ticketId: number, publicOnly: boolean) {
@@ -54,13 +37,6 @@ export async function countComments(db: Executor, ticketId: number, publicOnly: 
     .$if(publicOnly, (q) => q.where('public', '=', true))
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-export type CommentWithAttachments = TicketComment & { attachments: Attachment[] };
-
-export async function withAttachments(db: Executor, comments: TicketComment[]): Promise<CommentWithAttachments[]> {
-  const byComment = await attachmentsByComment(db, comments.map((c) => c.id));
-  return comments.map((c) => ({ ...c, attachments: byComment.get(c.id) ?? [] }));
 }
 
 /** The next safe-update stamp: whole seconds, strictly after the previous one (spec §7.4). */
