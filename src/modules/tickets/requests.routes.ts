@@ -16,7 +16,7 @@ import { MAX_CCS } from './ticket-input.js';
 import { presentComment } from './tickets.presenter.js';
 import { commentAttachments } from './comments.repository.js';
 import { commentsQuery, findTicket, loadTicketRelations } from './tickets.repository.js';
-import { presentRequests, sideLoads, ticketExtras } from './ticket-views.js';
+import { presentRequests, requestExtras, sideLoads } from './ticket-views.js';
 import { updateTicket } from './update-ticket.service.js';
 
 const ccList = z.array(z.union([emailField, z.object({ user_email: emailField, user_name: z.string().max(255).optional() })])).max(MAX_CCS, `can have at most ${MAX_CCS} CCs`);
@@ -93,7 +93,7 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     return ticket;
   };
   const respond = async (req: FastifyRequest, actor: Actor, ticket: Ticket) => {
-    const extras = await ticketExtras(ctx.db, [ticket]);
+    const extras = await requestExtras(ctx.db, [ticket]);
     const present = await presentRequests(ctx.db, baseUrl(req), actor, [ticket], extras);
     return { request: present(ticket), ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req), extras)) };
   };
@@ -114,7 +114,7 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
     if (statuses) query = statuses.length ? query.where('status', 'in', statuses) : query.where('id', '<', 0);
     const rows = await applySlice(query, 'tickets.id', { ...sliceOf(page), desc: page.mode === 'offset' ? String(q.sort_order ?? 'desc') !== 'asc' : page.desc }).execute();
     const count = page.mode === 'offset' ? Number((await query.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : undefined;
-    const extras = await ticketExtras(ctx.db, rows);
+    const extras = await requestExtras(ctx.db, rows);
     const present = await presentRequests(ctx.db, baseUrl(req), actor, rows, extras);
     return { ...pageEnvelope(req, page, 'requests', rows, present, count), ...(await sideLoads(ctx.db, baseUrl(req), actor, rows, includes(req), extras)) };
   };

@@ -8,7 +8,7 @@ const none = (): TicketExtras => ({ collaboratorIds: [], followupIds: [], satisf
  * What a ticket shows beyond its own row (CCs, follow-ups, latest survey), for a page of tickets in
  * one statement: each statement costs a round trip, and every ticket response needs all three.
  */
-export async function loadTicketExtras(db: Executor, ticketIds: number[]): Promise<Map<number, TicketExtras>> {
+export async function loadTicketExtras(db: Executor, ticketIds: number[], options: { descriptions?: boolean } = {}): Promise<Map<number, TicketExtras>> {
   if (!ticketIds.length) return new Map();
   const rows = await db
     .selectFrom('tickets')
@@ -24,6 +24,10 @@ export async function loadTicketExtras(db: Executor, ticketIds: number[]): Promi
       'rating.id as rating_id',
       'rating.score as rating_score',
       'rating.comment as rating_comment',
+      // Whether the first comment (the description) is public, for requests; a ticket without comments has nothing to hide.
+      options.descriptions
+        ? sql<boolean>`coalesce(${eb.selectFrom('ticket_comments as c').select('c.public').whereRef('c.ticket_id', '=', 'tickets.id').orderBy('c.id').limit(1)}, true)`.as('description_public')
+        : sql<null>`null`.as('description_public'),
     ])
     .where('tickets.id', 'in', ticketIds)
     .execute();
@@ -34,6 +38,7 @@ export async function loadTicketExtras(db: Executor, ticketIds: number[]): Promi
         collaboratorIds: r.collaborator_ids,
         followupIds: r.followup_ids,
         satisfaction: r.rating_id !== null && r.rating_score !== null ? { id: r.rating_id, score: r.rating_score, comment: r.rating_comment } : null,
+        ...(r.description_public === null ? {} : { descriptionPublic: r.description_public }),
       },
     ]),
   );

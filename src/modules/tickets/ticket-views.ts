@@ -15,34 +15,26 @@ import { loadTicketExtras } from './ticket-extras.repository.js';
 /** The extras of a page of tickets; load them once when both the page and its side-loads need them. */
 export const ticketExtras = (db: Executor, tickets: Ticket[]) => loadTicketExtras(db, tickets.map((t) => t.id));
 
+/** The extras of a page of requests: those of tickets and whether each description is public. */
+export const requestExtras = (db: Executor, tickets: Ticket[]) => loadTicketExtras(db, tickets.map((t) => t.id), { descriptions: true });
+
 export async function presentTickets(db: Executor, base: string, tickets: Ticket[], extras?: Map<number, TicketExtras>) {
   const loaded = extras ?? (await ticketExtras(db, tickets));
   return (t: Ticket) => presentTicket(base, t, loaded.get(t.id)!);
 }
 
-/** Whether each ticket's first comment (its description) is public. */
-async function firstCommentPublic(db: Executor, ids: number[]): Promise<Map<number, boolean>> {
-  if (!ids.length) return new Map();
-  const rows = await db.selectFrom('ticket_comments').select(['ticket_id', 'public']).distinctOn('ticket_id').where('ticket_id', 'in', ids).orderBy('ticket_id').orderBy('id').execute();
-  return new Map(rows.map((r) => [r.ticket_id, r.public]));
-}
-
-/** Requests as their viewer sees them, with what the viewer may do. */
-export async function presentRequests(db: Executor, base: string, actor: Actor, tickets: Ticket[], extras?: Map<number, TicketExtras>) {
-  const ids = tickets.map((t) => t.id);
-  const [loaded, fields, firstPublic] = await Promise.all([
-    extras ?? ticketExtras(db, tickets),
-    cachedConfig(db, 'field-portal-visibility', (d) => d.selectFrom('ticket_fields').select(['id', 'visible_in_portal']).execute()),
-    firstCommentPublic(db, ids),
-  ]);
+/** Requests as their viewer sees them, with what the viewer may do; `extras` from requestExtras. */
+export async function presentRequests(db: Executor, base: string, actor: Actor, tickets: Ticket[], extras: Map<number, TicketExtras>) {
+  const fields = await cachedConfig(db, 'field-portal-visibility', (d) => d.selectFrom('ticket_fields').select(['id', 'visible_in_portal']).execute());
   const hiddenFieldIds = new Set(fields.filter((f) => !canSeeFieldValue(actor, f)).map((f) => f.id));
   return (t: Ticket) => {
-    const x = loaded.get(t.id)!;
+    const x = extras.get(t.id)!;
     const rel = { isCollaborator: x.collaboratorIds.includes(actor.user.id) };
     return presentRequest(base, t, {
       ...x,
       hiddenFieldIds,
-      descriptionVisible: canSeeComment(actor, { public: firstPublic.get(t.id) ?? true }),
+      // Extras loaded without descriptions hide them: safe by default.
+      descriptionVisible: canSeeComment(actor, { public: x.descriptionPublic ?? false }),
       // The rating is the requester's feedback: CCs and colleagues do not see it.
       satisfaction: t.requester_id === actor.user.id || isAgent(actor) ? x.satisfaction : null,
       canComment: canSeeTicket(actor, t, rel) && canCommentOnTicket(actor, t, rel),

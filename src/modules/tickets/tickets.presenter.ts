@@ -11,6 +11,8 @@ export interface TicketExtras {
   followupIds: number[];
   /** The latest satisfaction survey, loaded for the whole page (ticket-views). */
   satisfaction?: RatingSummary | null;
+  /** Whether the description (first comment) is public: loaded for requests only. */
+  descriptionPublic?: boolean;
 }
 
 const via = (channel: string, followupSourceId: number | null) => ({
