@@ -27,7 +27,8 @@ import pg from 'pg';
 
 pg.types.setTypeParser(20, (v) => Number(v));
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+// Sundial's settings: no JIT, and a statement given up after 30 s (DATABASE_STATEMENT_TIMEOUT's default).
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), options: '-c jit=off -c statement_timeout=30000' });
 pool.on('error', () => undefined);
 const q = async <T = Record<string, unknown>>(text: string, values: unknown[] = [], c: pg.Pool | pg.PoolClient = pool) => (await c.query(text, values)).rows as T[];
 

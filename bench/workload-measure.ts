@@ -166,6 +166,7 @@ export async function measure(o: {
   // its last share is lost (a slight underestimate, never a negative figure).
   const pgAfter = await backendPids(o.monitor, o.database);
   const pgSeconds = sum(pgAfter.map((pid) => Math.max(0, cpuSeconds(pid) - (pgBefore.get(pid) ?? 0))));
+  await cancelLeftovers(o.monitor, o.database);
   const requests = r.requests.total;
   return {
     reqPerSec: r.requests.average,
@@ -180,6 +181,16 @@ export async function measure(o: {
     serverRssMb: rssMb(o.server.pid),
     pgBackendsPssMb: sum(pgAfter.map(pssMb)),
   };
+}
+
+/**
+ * Statements still running once autocannon stopped (their clients gave up, the server did not) would
+ * load the next run: they are cancelled, and the next run waits until the database is idle.
+ */
+async function cancelLeftovers(monitor: pg.Client, database: string): Promise<void> {
+  const active = `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state = 'active'`;
+  await monitor.query(`SELECT pg_cancel_backend(pid) FROM (${active}) a`, [database]);
+  for (let i = 0; i < 100 && (await monitor.query(active, [database])).rowCount; i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 /** Replaces (or appends) the section of RESULTS.md between the markers of `key`, keeping the others. */

@@ -159,12 +159,12 @@ const [{ server_version: version }] = await one<{ server_version: string }>('SHO
 const fillNote = (await one<{ note: string | null }>('SELECT shobj_description(oid, $1) AS note FROM pg_database WHERE datname = current_database()', ['pg_database']))[0].note;
 const indexes = (await one<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'tickets' ORDER BY indexname")).map((r) => r.name);
 const migration = (await one<{ name: string }>('SELECT name FROM kysely_migration ORDER BY name DESC LIMIT 1'))[0]?.name;
+// Only when both completed requests: a run where one completed none has no meaningful ratio.
+const ratio = (s: RunFigures, r: RunFigures) => (s.requests && r.requests ? (s.reqPerSec / r.reqPerSec).toFixed(2) : '—');
 function report() {
   const pgAllPss = sum(postgresPids().map(pssMb));
   const f1 = (x: number) => x.toFixed(1);
   const f2 = (x: number) => x.toFixed(2);
-  // Only when both completed requests: a run where one completed none has no meaningful ratio.
-  const ratio = (s: RunFigures, r: RunFigures) => (s.requests && r.requests ? f2(s.reqPerSec / r.reqPerSec) : '—');
   const issues = (x: RunFigures) => (x.non2xx || x.errors ? ` (${x.non2xx} non-2xx, ${x.errors} errors)` : '');
   const section = [
     `## ${tickets.toLocaleString('en-US')} tickets — ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -300,7 +300,7 @@ try {
       const r = row.raw;
       console.log(
         `${op.name.padEnd(48)} c=${String(connections).padStart(2)}  sundial ${s.reqPerSec.toFixed(0).padStart(5)} req/s p50 ${s.p50} p99 ${s.p99} ms cpu ${s.serverCpuMsPerReq.toFixed(2)} ms` +
-          `  | raw ${r.reqPerSec.toFixed(0).padStart(5)} req/s p50 ${r.p50} p99 ${r.p99} ms  | ratio ${(s.reqPerSec / Math.max(r.reqPerSec, 0.001)).toFixed(2)}${s.non2xx + s.errors + r.non2xx + r.errors ? `  (non-2xx/errors: ${s.non2xx}/${s.errors} vs ${r.non2xx}/${r.errors})` : ''}`,
+          `  | raw ${r.reqPerSec.toFixed(0).padStart(5)} req/s p50 ${r.p50} p99 ${r.p99} ms  | ratio ${ratio(s, r)}${s.non2xx + s.errors + r.non2xx + r.errors ? `  (non-2xx/errors: ${s.non2xx}/${s.errors} vs ${r.non2xx}/${r.errors})` : ''}`,
       );
     }
   }
