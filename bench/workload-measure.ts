@@ -184,13 +184,17 @@ export async function measure(o: {
 }
 
 /**
- * Statements still running once autocannon stopped (their clients gave up, the server did not) would
- * load the next run: they are cancelled, and the next run waits until the database is idle.
+ * Statements still running once autocannon stopped (their clients gave up, the server did not, and a
+ * server may hold more in its pool's queue) would load the next run: they are cancelled until the
+ * database has been idle for a second (at most two minutes).
  */
 async function cancelLeftovers(monitor: pg.Client, database: string): Promise<void> {
   const active = `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state = 'active'`;
-  await monitor.query(`SELECT pg_cancel_backend(pid) FROM (${active}) a`, [database]);
-  for (let i = 0; i < 100 && (await monitor.query(active, [database])).rowCount; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let idle = 0, i = 0; idle < 5 && i < 600; i++) {
+    const { rowCount } = await monitor.query(`SELECT pg_cancel_backend(pid) FROM (${active}) a`, [database]);
+    idle = rowCount ? 0 : idle + 1;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Replaces (or appends) the section of RESULTS.md between the markers of `key`, keeping the others. */
