@@ -51,26 +51,23 @@ export const slaRefreshHooks: ((tx: Executor, ticketId: number, state: SlaState)
  * replay's clock (rows written in bulk may carry microseconds).
  */
 async function storeLedger(tx: Executor, ticketId: number, ledger: LedgerEvent[], nextBreachAt: Date | null, breachedSince: Date | null, riders: RawBuilder<unknown>[]): Promise<void> {
-  const stamp = sql`UPDATE tickets SET sla_next_breach_at = ${nextBreachAt}, sla_breached_since = ${breachedSince} WHERE id = ${ticketId}`;
-  const ridden = riders.map((r, i) => sql`${sql.id(`hook${i}`)} AS (${r})`);
-  if (!ledger.length) return void (await (ridden.length ? sql`WITH ${sql.join(ridden)} ${stamp}` : stamp).execute(tx));
   const column = <T>(pick: (e: LedgerEvent) => T) => ledger.map(pick);
   const slaOf = (e: LedgerEvent) => (e.type === 'apply_sla' && e.target ? JSON.stringify({ policy_id: e.target.policyId, target: e.target.minutes, business_hours: e.target.businessHours }) : null);
-  await sql`
-    WITH appended AS (
-      INSERT INTO ticket_metric_events (ticket_id, metric, instance_id, type, time, sla)
-      SELECT ${ticketId}, e.metric, e.instance_id, e.type, e.time, e.sla
-      FROM unnest(${column((e) => e.metric)}::text[], ${column((e) => e.instance)}::int[], ${column((e) => e.type)}::text[],
-                  ${column((e) => e.at.toISOString())}::timestamptz[], ${column(slaOf)}::jsonb[]) WITH ORDINALITY AS e(metric, instance_id, type, time, sla, n)
-      WHERE NOT EXISTS (
-        SELECT 1 FROM ticket_metric_events m
-        WHERE m.ticket_id = ${ticketId} AND m.metric = e.metric AND m.instance_id = e.instance_id AND m.type = e.type
-          AND date_trunc('milliseconds', m.time) = e.time)
-      ORDER BY e.n
-      -- Two nodes observing the same breach: the first row wins, the second is a no-op.
-      ON CONFLICT (ticket_id, metric, instance_id) WHERE type = 'breach' DO NOTHING)
-    ${ridden.length ? sql`, ${sql.join(ridden)}` : sql``}
-    ${stamp}`.execute(tx);
+  const append = sql`
+    INSERT INTO ticket_metric_events (ticket_id, metric, instance_id, type, time, sla)
+    SELECT ${ticketId}, e.metric, e.instance_id, e.type, e.time, e.sla
+    FROM unnest(${column((e) => e.metric)}::text[], ${column((e) => e.instance)}::int[], ${column((e) => e.type)}::text[],
+                ${column((e) => e.at.toISOString())}::timestamptz[], ${column(slaOf)}::jsonb[]) WITH ORDINALITY AS e(metric, instance_id, type, time, sla, n)
+    WHERE NOT EXISTS (
+      SELECT 1 FROM ticket_metric_events m
+      WHERE m.ticket_id = ${ticketId} AND m.metric = e.metric AND m.instance_id = e.instance_id AND m.type = e.type
+        AND date_trunc('milliseconds', m.time) = e.time)
+    ORDER BY e.n
+    -- Two nodes observing the same breach: the first row wins, the second is a no-op.
+    ON CONFLICT (ticket_id, metric, instance_id) WHERE type = 'breach' DO NOTHING`;
+  const writes = [...(ledger.length ? [append] : []), ...riders].map((w, i) => sql`${sql.id(`w${i}`)} AS (${w})`);
+  const stamp = sql`UPDATE tickets SET sla_next_breach_at = ${nextBreachAt}, sla_breached_since = ${breachedSince} WHERE id = ${ticketId}`;
+  await (writes.length ? sql`WITH ${sql.join(writes)} ${stamp}` : stamp).execute(tx);
 }
 
 /**
