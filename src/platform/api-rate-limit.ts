@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiRateLimits } from '../config.js';
 import type { Db } from './db.js';
 import { AppError } from './errors.js';
-import { CALLER, hitRateLimits, limitStates, type Limit, type LimitState } from './rate-limit.js';
+import { CALLER, hitRateLimits, limitStates, type CountedHits, type Limit, type LimitState } from './rate-limit.js';
 
 /** Endpoints with a budget of their own on top of the per-minute one (Zendesk's rate-limits page). */
 interface EndpointLimit {
@@ -77,7 +77,7 @@ export async function enforceApiRateLimit(
   req: FastifyRequest,
   reply: FastifyReply,
   now: Date,
-  counted?: { key: string; hits: number }[],
+  counted?: CountedHits,
 ): Promise<void> {
   const who = req.actor ? `user:${req.actor.user.id}` : `ip:${req.ip}`;
   const wanted = apiLimitsFor(limits, who, req.method, req.routeOptions.url, req.params);

@@ -74,6 +74,9 @@ export async function hitRateLimits(db: Db, limits: Limit[], now: Date = new Dat
   return limitStates(limits, new Map(rows.map((r) => [r.key, r.hits])), now);
 }
 
+/** Counts after a request's hit, keys with the caller filled in (what hitsForCaller returns). */
+export type CountedHits = { key: string; hits: number }[];
+
 /** Stands for the caller in the keys of limits counted by the authentication statement, which finds the caller. */
 export const CALLER = '{caller}';
 

@@ -2,7 +2,7 @@ import { sql, type Compilable } from 'kysely';
 import { noteConfigVersion } from '../../platform/config-cache.js';
 import type { Db } from '../../platform/db.js';
 import type { Organization, User } from '../../platform/db-types.js';
-import { hitsForCaller, type Limit } from '../../platform/rate-limit.js';
+import { hitsForCaller, type CountedHits, type Limit } from '../../platform/rate-limit.js';
 import { digest, verifyPassword } from '../../platform/secrets.js';
 import type { Actor } from './actor.js';
 import { findOAuthGrant } from '../oauth/tokens.js';
@@ -30,8 +30,6 @@ export interface HitsToCount {
   limits: Limit[];
   now: Date;
 }
-/** Counts after this request's hit, keys with the caller filled in. */
-export type CountedHits = { key: string; hits: number }[];
 
 /**
  * Runs an authentication query and, when there are limits to count, counts them in the same statement

@@ -62,9 +62,9 @@ export class AuditWriter {
     return audit.id;
   }
 
-  /** Writes the events (and the comment with them, in the same statement); returns the comment's id, if any. */
-  async flush(tx: Executor, auditId: number): Promise<number | null> {
-    if (!this.events.length) return null;
+  /** Writes the events (and the comment with them, in the same statement). */
+  async flush(tx: Executor, auditId: number): Promise<void> {
+    if (!this.events.length) return;
     const comment = this.pendingComment;
     const values = this.events.map((e) => ({
       audit_id: auditId,
@@ -76,7 +76,7 @@ export class AuditWriter {
     }));
     if (!comment) {
       await tx.insertInto('ticket_audit_events').values(values).execute();
-      return null;
+      return;
     }
     const rows = await tx
       .with('comment', (db) => db.insertInto('ticket_comments').values({ ...comment.row, audit_id: auditId }).returning('id'))
@@ -86,6 +86,5 @@ export class AuditWriter {
       .execute();
     const commentId = rows.find((r) => r.type === 'Comment' && r.comment_id !== null)!.comment_id!;
     await comment.then?.(tx, commentId);
-    return commentId;
   }
 }
