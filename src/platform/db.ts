@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import type { Database } from './db-types.js';
-import { prepareWrites } from './prepared-statements.js';
+import { prepareStatements } from './prepared-statements.js';
 
 // int8 ids and counts fit in a double (< 2^53), as Zendesk's own ids do; numeric stays a string.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -59,7 +59,7 @@ class MarkingPool extends pg.Pool {
       // query fails instead (answered 503) and the pool discards it on release.
       client.on('error', () => undefined);
       if (unansweredAfterMs !== null) abandonWhenUnanswered(client, unansweredAfterMs);
-      prepareWrites(client);
+      prepareStatements(client);
     });
   }
 

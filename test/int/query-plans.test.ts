@@ -5,6 +5,7 @@
  * desk; the SQL is the real one, captured from the pg driver while the HTTP routes run, then EXPLAINed
  * with the same parameters.
  */
+import { createRequire } from 'node:module';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,9 +20,14 @@ import { startTestApp, type TestEnv } from '../harness.js';
 const TICKETS = 30_000;
 const WATCHED = ['tickets', 'ticket_comments'];
 
+/** How the driver turns a value into a parameter's text, for EXECUTE's literal arguments. */
+const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue(value: unknown): unknown };
+
 interface Captured {
   text: string;
   values: unknown[];
+  /** Sent as a named (prepared) statement. */
+  prepared: boolean;
 }
 
 // The driver's query entry point, wrapped while a scenario runs: every pool client is a pg.Client.
@@ -29,7 +35,10 @@ const captured: Captured[] = [];
 let capturing = false;
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  if (capturing && typeof args[0] === 'string') captured.push({ text: args[0], values: Array.isArray(args[1]) ? args[1] : [] });
+  if (capturing && typeof args[0] === 'string') captured.push({ text: args[0], values: Array.isArray(args[1]) ? args[1] : [], prepared: false });
+  // A named statement (prepared-statements.ts) comes as a config object.
+  const config = args[0] as { name?: string; text?: string; values?: unknown[] };
+  if (capturing && typeof config?.text === 'string') captured.push({ text: config.text, values: config.values ?? [], prepared: !!config.name });
   return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof pg.Client.prototype.query;
 
@@ -90,6 +99,21 @@ afterAll(async () => {
   await env?.close();
 });
 
+const customPlan = async (q: Captured) => (await explainer.query(`EXPLAIN (FORMAT JSON) ${q.text}`, q.values)).rows[0]['QUERY PLAN'][0].Plan as PlanNode;
+
+/** A prepared read may run on a plan made without its parameters' values (after five runs): explain that one. */
+async function genericPlan(q: Captured): Promise<PlanNode> {
+  await explainer.query(`PREPARE generic AS ${q.text}`);
+  try {
+    await explainer.query('SET plan_cache_mode = force_generic_plan');
+    const args = q.values.map((v) => (v === null || v === undefined ? 'NULL' : explainer.escapeLiteral(String(prepareValue(v)))));
+    return (await explainer.query(`EXPLAIN (FORMAT JSON) EXECUTE generic(${args.join(', ')})`)).rows[0]['QUERY PLAN'][0].Plan as PlanNode;
+  } finally {
+    await explainer.query('RESET plan_cache_mode');
+    await explainer.query('DEALLOCATE generic');
+  }
+}
+
 /** Runs one GET as `auth`, returns the plans of the SELECTs it sent that read a watched table. */
 async function plansOf(url: string, auth: string): Promise<{ sql: string; nodes: PlanNode[] }[]> {
   captured.length = 0;
@@ -104,8 +128,7 @@ async function plansOf(url: string, auth: string): Promise<{ sql: string; nodes:
   const reads = captured.filter((q) => /^\s*(select|with)\b/i.test(q.text) && WATCHED.some((t) => q.text.includes(`"${t}"`)));
   const out = [];
   for (const q of reads) {
-    const plan = (await explainer.query(`EXPLAIN (FORMAT JSON) ${q.text}`, q.values)).rows[0]['QUERY PLAN'][0].Plan as PlanNode;
-    out.push({ sql: q.text, nodes: nodes(plan) });
+    out.push({ sql: q.text, nodes: nodes(q.prepared ? await genericPlan(q) : await customPlan(q)) });
   }
   return out;
 }

@@ -1,5 +1,7 @@
 import { sql, type Compilable } from 'kysely';
+import { userColumns } from '../../platform/columns.js';
 import { noteConfigVersion } from '../../platform/config-cache.js';
+import { PREPARED } from '../../platform/prepared-statements.js';
 import type { Db } from '../../platform/db.js';
 import type { Organization, User } from '../../platform/db-types.js';
 import { hitsForCaller, type CountedHits, type Limit } from '../../platform/rate-limit.js';
@@ -17,7 +19,8 @@ type OrganizationJson = Omit<Organization, 'created_at' | 'updated_at' | 'delete
 const usersWithGroups = (db: Db) =>
   db
     .selectFrom('users')
-    .selectAll('users')
+    .modifyFront(PREPARED)
+    .select(userColumns)
     .select(sql<number[]>`array(SELECT gm.group_id FROM group_memberships gm WHERE gm.user_id = users.id)`.as('group_ids'))
     .select(sql<OrganizationJson | null>`(SELECT to_jsonb(o) FROM organizations o WHERE o.id = users.organization_id)`.as('organization'))
     // Rides along for the config cache: tells this request whether the node's copy of the configuration is current.

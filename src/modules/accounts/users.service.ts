@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import { userColumns } from '../../platform/columns.js';
 import type { Executor } from '../../platform/db.js';
+import { anyOf, PREPARED } from '../../platform/prepared-statements.js';
 import type { Role, User } from '../../platform/db-types.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
@@ -10,8 +12,16 @@ import { recordAdminAction, changeSet } from '../audit-log/audit-log.service.js'
 export const findUserByEmail = (db: Executor, email: string) =>
   db.selectFrom('users').selectAll().where(sql`lower(email)`, '=', normalizeEmail(email)).executeTakeFirst();
 
+/** A user by id, as a prepared statement: ticket writes read their requester, assignee or author so. */
+export const findUser = (db: Executor, id: number): Promise<User | undefined> =>
+  db.selectFrom('users').modifyFront(PREPARED).select(userColumns).where('users.id', '=', id).executeTakeFirst();
+
+/** Users by id, in id order (side-loads): one statement text for any number of them. */
+export const findUsers = (db: Executor, ids: number[]): Promise<User[]> =>
+  db.selectFrom('users').modifyFront(PREPARED).select(userColumns).where('users.id', '=', anyOf(ids)).orderBy('users.id').execute();
+
 export async function getUser(db: Executor, id: number): Promise<User> {
-  const user = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  const user = await findUser(db, id);
   if (!user) throw notFound();
   return user;
 }

@@ -3,6 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
 import type { PagesTable, Ticket } from '../../platform/db-types.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { PREPARED } from '../../platform/prepared-statements.js';
 import { AuditWriter } from '../tickets/audit-writer.js';
 import { onCallNow } from './on-call.service.js';
 
@@ -19,7 +20,7 @@ export const urgentAndOpen = (ticket: Pick<Ticket, 'priority' | 'status' | 'dele
 /** A ticket that Premier 24×7 cover applies to (spec §9.3): urgent or high, unsolved, of a Premier organization. */
 export async function needsOnCall(db: Executor, ticket: Pick<Ticket, 'priority' | 'status' | 'deleted_at' | 'organization_id'>): Promise<boolean> {
   if (!urgentAndOpen(ticket)) return false;
-  const org = await db.selectFrom('organizations').select('support_plan').where('id', '=', ticket.organization_id).executeTakeFirst();
+  const org = await db.selectFrom('organizations').modifyFront(PREPARED).select('support_plan').where('id', '=', ticket.organization_id).executeTakeFirst();
   return org?.support_plan === 'premier';
 }
 

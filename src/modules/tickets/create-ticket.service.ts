@@ -1,5 +1,6 @@
 import type { AppContext } from '../../platform/context.js';
 import type { Executor, Tx } from '../../platform/db.js';
+import { ticketColumns } from '../../platform/columns.js';
 import type { Priority, Status, Ticket } from '../../platform/db-types.js';
 import { AppError, invalid, notFound, Problems } from '../../platform/errors.js';
 import type { Actor } from '../accounts/actor.js';
@@ -115,7 +116,7 @@ export async function createTicket(
         solved_at: status === 'solved' ? now : null,
         updated_at: new Date(Math.floor(now.getTime() / 1000) * 1000),
       })
-      .returningAll()
+      .returning(ticketColumns)
       .executeTakeFirstOrThrow();
 
     const audit = new AuditWriter();

@@ -4,9 +4,12 @@ import { mailContext, mailDomain } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
 import type { Ticket, User } from '../../platform/db-types.js';
 import { queueMail } from '../mail/outbox.js';
+import { findUser } from '../accounts/users.service.js';
 import { ticketReplyAddress } from '../mail/addresses.js';
 import { customerStatus } from './status-machine.js';
 import { escapeHtml } from '../../platform/html.js';
+import { userColumns } from '../../platform/columns.js';
+import { PREPARED } from '../../platform/prepared-statements.js';
 
 /** Every mail about a ticket replies to the same root id, so mail clients thread them together. */
 const threadRoot = (ctx: AppContext, ticketId: number) => `<ticket-${ticketId}@${mailDomain(ctx)}>`;
@@ -63,7 +66,8 @@ async function customerAudience(tx: Executor, ctx: AppContext, ticket: Ticket, e
   const rows = await tx
     .selectFrom(people.as('audience'))
     .innerJoin('users', 'users.id', 'audience.user_id')
-    .selectAll('users')
+    .modifyFront(PREPARED)
+    .select(userColumns)
     .select(lastInboundMessageId(tx, ticket.id).as('thread_message_id'))
     .orderBy('audience.rank')
     .orderBy('audience.since')
@@ -98,14 +102,14 @@ export async function notifyTicketEvent(tx: Executor, ctx: AppContext, ticket: T
         `${event.author.name} replied to your request #${ticket.id} (status: ${status}):\n\n${event.body}\n\nReply to this email or view the request: ${link}`,
         `<p>${escapeHtml(event.author.name)} replied to your request #${ticket.id} (status: ${status}):</p>${event.html}<p><a href="${escapeHtml(link)}">View your request</a></p>`);
     case 'customer-reply': {
-      const assignee = ticket.assignee_id ? await tx.selectFrom('users').selectAll().where('id', '=', ticket.assignee_id).executeTakeFirst() : undefined;
+      const assignee = ticket.assignee_id ? await findUser(tx, ticket.assignee_id) : undefined;
       if (!assignee) return;
       return send(await agents([assignee]), 'customer-reply', `${event.author.name} replied on ticket #${ticket.id}:\n\n${event.body}\n\n${agentLink}`,
         `<p>${escapeHtml(event.author.name)} replied on ticket #${ticket.id}:</p><pre>${escapeHtml(event.body)}</pre><p><a href="${escapeHtml(agentLink)}">Open the ticket</a></p>`,
         `[Ticket #${ticket.id}] ${ticket.subject}`);
     }
     case 'assigned': {
-      const assignee = ticket.assignee_id ? await tx.selectFrom('users').selectAll().where('id', '=', ticket.assignee_id).executeTakeFirst() : undefined;
+      const assignee = ticket.assignee_id ? await findUser(tx, ticket.assignee_id) : undefined;
       if (!assignee) return;
       return send(await agents([assignee]), 'assigned', `Ticket #${ticket.id} "${ticket.subject}" is assigned to you.\n\n${agentLink}`,
         `<p>Ticket #${ticket.id} "${escapeHtml(ticket.subject)}" is assigned to you.</p><p><a href="${escapeHtml(agentLink)}">Open the ticket</a></p>`,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db.js';
+import { anyOf, PREPARED } from '../../platform/prepared-statements.js';
 import type { TicketExtras } from './tickets.presenter.js';
 
 const none = (): TicketExtras => ({ collaboratorIds: [], followupIds: [], satisfaction: null });
@@ -12,6 +13,7 @@ export async function loadTicketExtras(db: Executor, ticketIds: number[], option
   if (!ticketIds.length) return new Map();
   const rows = await db
     .selectFrom('tickets')
+    .modifyFront(PREPARED)
     // A reopen-and-solve starts a new survey: the latest one is the ticket's.
     .leftJoinLateral(
       (eb) => eb.selectFrom('satisfaction_ratings as r').select(['r.id', 'r.score', 'r.comment']).whereRef('r.ticket_id', '=', 'tickets.id').orderBy('r.id', 'desc').limit(1).as('rating'),
@@ -29,7 +31,7 @@ export async function loadTicketExtras(db: Executor, ticketIds: number[], option
         ? sql<boolean>`coalesce(${eb.selectFrom('ticket_comments as c').select('c.public').whereRef('c.ticket_id', '=', 'tickets.id').orderBy('c.id').limit(1)}, true)`.as('description_public')
         : sql<null>`null`.as('description_public'),
     ])
-    .where('tickets.id', 'in', ticketIds)
+    .where('tickets.id', '=', anyOf(ticketIds))
     .execute();
   const found = new Map(
     rows.map((r) => [

@@ -1,7 +1,7 @@
 import type { Executor } from '../../platform/db.js';
 import type { Ticket, User } from '../../platform/db-types.js';
 import { invalid, Problems } from '../../platform/errors.js';
-import { findOrCreateEndUser } from '../accounts/users.service.js';
+import { findOrCreateEndUser, findUser } from '../accounts/users.service.js';
 import { attachUploads } from './attachments.service.js';
 import type { AuditWriter } from './audit-writer.js';
 import { commentBodies } from './comment-body.js';
@@ -9,7 +9,7 @@ import { MAX_CCS, type CcChange, type CommentInput } from './ticket-input.js';
 
 /** An assignee must be an active agent in the ticket's group (when it has one). */
 export async function checkAssignee(db: Executor, assigneeId: number, groupId: number | null): Promise<User> {
-  const user = await db.selectFrom('users').selectAll().where('id', '=', assigneeId).executeTakeFirst();
+  const user = await findUser(db, assigneeId);
   if (!user || user.role === 'end-user' || !user.active || user.suspended) {
     throw invalid('assignee_id', `Assignee: ${assigneeId} is not an active agent`, 'InvalidValue', { ticket_field_type: 'FieldAssignee' });
   }
@@ -107,7 +107,7 @@ export function writeComment(
 
 export async function resolveRequester(tx: Executor, input: { requesterId?: number; requester?: { email: string; name?: string } }, fallback: User): Promise<User> {
   if (input.requesterId !== undefined) {
-    const user = await tx.selectFrom('users').selectAll().where('id', '=', input.requesterId).executeTakeFirst();
+    const user = await findUser(tx, input.requesterId);
     if (!user) throw invalid('requester_id', `Requester: ${input.requesterId} does not exist`);
     return user;
   }

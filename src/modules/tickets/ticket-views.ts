@@ -1,11 +1,14 @@
+import { groupColumns, organizationColumns } from '../../platform/columns.js';
 import { cachedConfig } from '../../platform/config-cache.js';
 import type { Executor } from '../../platform/db.js';
 import type { Ticket } from '../../platform/db-types.js';
+import { anyOf, PREPARED } from '../../platform/prepared-statements.js';
 import type { Actor } from '../accounts/actor.js';
 import { isAgent } from '../accounts/actor.js';
 import { presentGroup } from '../accounts/groups.presenter.js';
 import { presentOrganization } from '../accounts/organizations.presenter.js';
 import { presentUser, presentUserPublic } from '../accounts/users.presenter.js';
+import { findUsers } from '../accounts/users.service.js';
 import { canCommentOnTicket, canSeeComment, canSeeTicket } from '../../permissions/tickets.js';
 import { canSeeFieldValue } from '../../permissions/fields.js';
 import { canTransition } from './status-machine.js';
@@ -56,17 +59,17 @@ export async function sideLoads(db: Executor, base: string, actor: Actor, ticket
     for (const t of tickets) {
       [t.requester_id, t.submitter_id, t.assignee_id, ...(extras.get(t.id)?.collaboratorIds ?? [])].forEach((id) => id && ids.add(id));
     }
-    const users = ids.size ? await db.selectFrom('users').selectAll().where('id', 'in', [...ids]).orderBy('id').execute() : [];
+    const users = ids.size ? await findUsers(db, [...ids]) : [];
     out.users = users.map((u) => (full ? presentUser(base, u) : presentUserPublic(base, u)));
   }
   if (include.has('groups') && full) {
     const ids = [...new Set(tickets.map((t) => t.group_id).filter((x): x is number => x !== null))];
-    const groups = ids.length ? await db.selectFrom('groups').selectAll().where('id', 'in', ids).execute() : [];
+    const groups = ids.length ? await db.selectFrom('groups').modifyFront(PREPARED).select(groupColumns).where('groups.id', '=', anyOf(ids)).execute() : [];
     out.groups = groups.map((g) => presentGroup(base, g));
   }
   if (include.has('organizations')) {
     const ids = [...new Set(tickets.map((t) => t.organization_id).filter((x): x is number => x !== null))];
-    const orgs = ids.length ? await db.selectFrom('organizations').selectAll().where('id', 'in', ids).execute() : [];
+    const orgs = ids.length ? await db.selectFrom('organizations').modifyFront(PREPARED).select(organizationColumns).where('organizations.id', '=', anyOf(ids)).execute() : [];
     out.organizations = orgs.map((o) => presentOrganization(base, o, full));
   }
   return out;

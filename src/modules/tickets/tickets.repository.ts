@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import { ticketColumns } from '../../platform/columns.js';
 import type { Executor } from '../../platform/db.js';
+import { PREPARED } from '../../platform/prepared-statements.js';
 import type { Ticket } from '../../platform/db-types.js';
 import type { TicketRelations } from '../../permissions/tickets.js';
 import { isAgent, type Actor } from '../accounts/actor.js';
@@ -11,7 +13,8 @@ export async function loadTicketRelations(db: Executor, ticketId: number, actor:
   return { isCollaborator: !!row };
 }
 
-export const findTicket = (db: Executor, id: number) => db.selectFrom('tickets').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+export const findTicket = (db: Executor, id: number) =>
+  db.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
 
 /**
  * The ids of a ticket's requester and CCs, for `users.id IN (…)`. A UNION, because `id = requester OR id IN

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
+import { auditColumns } from '../../platform/columns.js';
+import { PREPARED } from '../../platform/prepared-statements.js';
 import { baseUrl, created, includes, parseBody, parseId, parseIdList, resourceUrl } from '../../platform/http.js';
 import { applySlice, countEnvelope, pageEnvelope, readPageRequest, sliceOf } from '../../platform/pagination.js';
 import { requireAgent } from '../../permissions/guards.js';
@@ -19,6 +21,7 @@ import { updateTicket } from './update-ticket.service.js';
 import type { Ticket } from '../../platform/db-types.js';
 import type { Actor } from '../accounts/actor.js';
 import { presentUser } from '../accounts/users.presenter.js';
+import { findUsers } from '../accounts/users.service.js';
 import { evaluateTicket } from '../sla/engine.js';
 import { presentSlas } from '../sla/sla.presenter.js';
 
@@ -36,7 +39,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
   };
   const auditOf = async (req: FastifyRequest, auditId: number | null) => {
     if (auditId === null) return null;
-    const audit = await ctx.db.selectFrom('ticket_audits').selectAll().select(auditEvents).where('id', '=', auditId).executeTakeFirstOrThrow();
+    const audit = await ctx.db.selectFrom('ticket_audits').modifyFront(PREPARED).select(auditColumns).select(auditEvents).where('id', '=', auditId).executeTakeFirstOrThrow();
     return presentAudits(baseUrl(req), [audit])(audit);
   };
 
@@ -125,7 +128,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     const out = pageEnvelope(req, page, 'comments', rows, (c) => presentComment(baseUrl(req), c));
     if (includes(req).has('users')) {
       const ids = [...new Set(rows.map((c) => c.author_id))];
-      const users = ids.length ? await ctx.db.selectFrom('users').selectAll().where('id', 'in', ids).execute() : [];
+      const users = ids.length ? await findUsers(ctx.db, ids) : [];
       out.users = users.map((u) => presentUser(baseUrl(req), u));
     }
     return out;

@@ -5,9 +5,12 @@ import { checkSolveGuards } from './solve-guards.js';
 import { AppError, invalid, notFound, Problems } from '../../platform/errors.js';
 import type { Actor } from '../accounts/actor.js';
 import { isAgent } from '../accounts/actor.js';
+import { findUser } from '../accounts/users.service.js';
 import { requireVerified } from '../../permissions/guards.js';
 import { canCommentOnTicket, canSeeTicket } from '../../permissions/tickets.js';
 import { AuditWriter } from './audit-writer.js';
+import { ticketColumns } from '../../platform/columns.js';
+import { PREPARED } from '../../platform/prepared-statements.js';
 import { scheduleAutoClose } from './auto-close.js';
 import { refreshTicketSla } from '../sla/engine.js';
 import { runTicketWriteHooks } from './write-hooks.js';
@@ -61,7 +64,7 @@ export async function updateTicket(
   if (!agent && keys.some((k) => !CUSTOMER_KEYS.has(k))) throw new AppError('Forbidden', 'Customers can only reply, add CCs or mark a request solved');
 
   const outcome = await ctx.db.transaction().execute(async (tx): Promise<UpdateOutcome | { followUpFrom: Ticket }> => {
-    const ticket = await tx.selectFrom('tickets').selectAll().where('id', '=', args.ticketId).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+    const ticket = await tx.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', args.ticketId).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
     if (!ticket) throw notFound();
     const rel = await loadTicketRelations(tx, ticket.id, actor);
     if (!canSeeTicket(actor, ticket, rel)) throw notFound();
@@ -135,7 +138,7 @@ export async function updateTicket(
       })
       .where('id', '=', ticket.id)
       .where('updated_at', '=', ticket.updated_at)
-      .returningAll()
+      .returning(ticketColumns)
       .executeTakeFirst();
     if (!updated) throw conflict();
 
@@ -184,7 +187,7 @@ export async function updateTicket(
 
 async function commentAuthor(tx: Parameters<typeof checkAssignee>[0], actor: Actor, authorId: number | undefined): Promise<User> {
   if (authorId === undefined || authorId === actor.user.id || !isAgent(actor)) return actor.user;
-  const user = await tx.selectFrom('users').selectAll().where('id', '=', authorId).executeTakeFirst();
+  const user = await findUser(tx, authorId);
   if (!user) throw invalid('comment.author_id', `Author: user ${authorId} does not exist`);
   return user;
 }
