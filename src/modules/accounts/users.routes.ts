@@ -9,7 +9,7 @@ import { requireActor, requireAdmin, requireAgent } from '../../permissions/guar
 import { isAdmin, isAgent } from './actor.js';
 import { presentOrganization } from './organizations.presenter.js';
 import { anonymousUser, presentUser } from './users.presenter.js';
-import { deactivateUser, findUserByEmail, getUser, setPassword, updateUser } from './users.service.js';
+import { deactivateUser, findUserByEmail, findUsers, getUser, setPassword, updateUser } from './users.service.js';
 import { addUser } from './add-user.service.js';
 import { recordAdminAction } from '../audit-log/audit-log.service.js';
 import { toUserChanges, userCreateSchema, userUpdateSchema } from './user.schema.js';
@@ -41,7 +41,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/api/v2/users/show_many', async (req) => {
     requireAgent(req);
     const ids = parseIdList((req.query as Record<string, unknown>).ids);
-    const rows = ids.length ? await ctx.db.selectFrom('users').selectAll().where('id', 'in', ids).orderBy('id').execute() : [];
+    const rows = ids.length ? await findUsers(ctx.db, ids) : [];
     return { users: rows.map((u) => presentUser(baseUrl(req), u)) };
   });
 

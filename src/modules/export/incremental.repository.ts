@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db.js';
 import type { Organization, Ticket, TicketAuditsTable, User } from '../../platform/db-types.js';
 import type { Fetch, Keyed, Window } from './incremental.paging.js';
+import { findOrganizations } from '../accounts/organizations.service.js';
 
 export type AuditRow = Selectable<TicketAuditsTable>;
 
@@ -76,5 +77,5 @@ export async function groupsOfUsers(db: Executor, userIds: number[]) {
 
 export async function organizationsByIds(db: Executor, ids: number[]) {
   const unique = [...new Set(ids)];
-  return unique.length ? db.selectFrom('organizations').selectAll().where('id', 'in', unique).orderBy('id').execute() : [];
+  return unique.length ? findOrganizations(db, unique) : [];
 }

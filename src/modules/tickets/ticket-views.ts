@@ -1,4 +1,4 @@
-import { groupColumns, organizationColumns } from '../../platform/columns.js';
+import { groupColumns } from '../../platform/columns.js';
 import { cachedConfig } from '../../platform/config-cache.js';
 import type { Executor } from '../../platform/db.js';
 import type { Ticket } from '../../platform/db-types.js';
@@ -8,6 +8,7 @@ import { isAgent } from '../accounts/actor.js';
 import { presentGroup } from '../accounts/groups.presenter.js';
 import { presentOrganization } from '../accounts/organizations.presenter.js';
 import { presentUser, presentUserPublic } from '../accounts/users.presenter.js';
+import { findOrganizations } from '../accounts/organizations.service.js';
 import { findUsers } from '../accounts/users.service.js';
 import { canCommentOnTicket, canSeeComment, canSeeTicket } from '../../permissions/tickets.js';
 import { canSeeFieldValue } from '../../permissions/fields.js';
@@ -69,7 +70,7 @@ export async function sideLoads(db: Executor, base: string, actor: Actor, ticket
   }
   if (include.has('organizations')) {
     const ids = [...new Set(tickets.map((t) => t.organization_id).filter((x): x is number => x !== null))];
-    const orgs = ids.length ? await db.selectFrom('organizations').modifyFront(PREPARED).select(organizationColumns).where('organizations.id', '=', anyOf(ids)).execute() : [];
+    const orgs = ids.length ? await findOrganizations(db, ids) : [];
     out.organizations = orgs.map((o) => presentOrganization(base, o, full));
   }
   return out;
