@@ -204,7 +204,8 @@ await runBench({ keep: opts.keep, listen: false, deadlineMs: 40 * 60_000 }, asyn
     const firstMs = performance.now() - t;
     if (first.status !== 200) throw new Error(`summary failed: ${first.status} ${JSON.stringify(first.body)}`);
     notes.push(
-      `${size} tickets (${facts} fact rows): cold load of a node's copy ${seconds(coldMs)} s (RSS +${Math.round(rssGrowth / 2 ** 20)} MB); ` +
+      `${size} tickets (${facts} fact rows): cold load of a node's copy ${seconds(coldMs)} s (RSS +${Math.round(rssGrowth / 2 ** 20)} MB, ` +
+        `typed arrays ${Math.round(cold.bytes() / 2 ** 20)} MB: ${Math.round(cold.bytes() / cold.size)} bytes a ticket); ` +
         `sync with nothing new ${idleSyncMs.toFixed(1)} ms; first summary after the bulk load (catching up) ${seconds(firstMs)} s; ` +
         `tickets created in the year: ${first.body.report.totals.tickets_created}`,
     );

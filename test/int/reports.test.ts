@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { checkBreach } from '../../src/modules/sla/engine.js';
 import { FactStore } from '../../src/modules/reports/fact-store.js';
 import type { GroupBy } from '../../src/modules/reports/scope.js';
@@ -475,4 +476,46 @@ describe('incremental facts', () => {
       expect(api.rows.map((r: any) => r.tickets_created).sort()).toEqual(direct.groups.map((g) => g.figures.tickets_created).sort());
     }
   }, 120_000);
+});
+
+describe('ids beyond 32 bits (imports keep their source ids)', () => {
+  it('reports a ticket, agent, organization, group and rating of such ids exactly, followed incrementally and loaded afresh', async () => {
+    const db = env.ctx.db;
+    const org = await createOrganization(env, { plan: 'enterprise', timeZone: 'UTC' });
+    const source = await fileTicket(await createCustomer(env, org), 'high');
+    const june = { from: '2024-06-01', to: '2024-06-30' };
+    expect((await summary(june)).totals.tickets_created).toBe(0);
+    // A copy of the ticket under a far id, with facts naming far ids (facts have no foreign keys but the ticket).
+    const big = { ticket: 5_000_000_007, agent: 6_000_000_011, organization: 7_000_000_013, group: 8_000_000_017, rating: 9_000_000_019 };
+    await sql`INSERT INTO tickets SELECT (jsonb_populate_record(NULL::tickets, to_jsonb(t) || jsonb_build_object('id', ${big.ticket}::bigint))).* FROM tickets t WHERE id = ${source}`.execute(db);
+    const overrides = sql`jsonb_build_object('ticket_id', ${big.ticket}::bigint, 'created_at', '2024-06-10T10:00:00Z', 'solved_at', '2024-06-11T10:00:00Z', 'status', 'closed',
+      'assignee_id', ${big.agent}::bigint, 'organization_id', ${big.organization}::bigint, 'group_id', ${big.group}::bigint, 'resolution_minutes', 1440,
+      'csat_score', 'good', 'csat_rated_at', '2024-06-12T10:00:00Z', 'csat_rating_id', ${big.rating}::bigint, 'csat_has_comment', true, 'txid', pg_current_xact_id()::text)`;
+    await sql`INSERT INTO ticket_facts SELECT (jsonb_populate_record(NULL::ticket_facts, to_jsonb(f) || ${overrides})).* FROM ticket_facts f WHERE ticket_id = ${source}`.execute(db);
+
+    // The API's copy, already loaded, takes the row incrementally.
+    for (const [groupBy, key] of [['agent', big.agent], ['organization', big.organization], ['group', big.group]] as const) {
+      const report = await summary({ ...june, group_by: groupBy });
+      expect(report.rows.map((r: any) => [r.key, r.tickets_created, r.tickets_solved, r.csat.good])).toEqual([[key, 1, 1, 1]]);
+      expect((await drill({ ...june, metric: 'solved', group_by: groupBy, key })).tickets.map((t) => t.id)).toEqual([big.ticket]);
+    }
+    expect((await summary({ ...june, organization_id: big.organization })).totals.tickets_created).toBe(1);
+    expect((await summary({ ...june, assignee_id: big.agent, group_id: big.group })).totals.resolution.median_minutes).toBe(1440);
+    expect((await summary({ ...june, organization_id: big.organization - 1 })).totals.tickets_created).toBe(0);
+    const csat = await agent.api.get(`/api/v2/reports/csat?from=${june.from}&to=${june.to}`);
+    expect(csat.body.csat).toMatchObject({ good: 1, comments_total: 1 });
+
+    // A copy loaded from scratch holds the same ids.
+    const fresh = new FactStore(db);
+    await fresh.sync();
+    const slot = fresh.slotOf(big.ticket);
+    expect(slot).toBeGreaterThanOrEqual(0);
+    expect([fresh.ticketId[slot], fresh.assigneeOf(slot), fresh.organizationOf(slot), fresh.groupOf(slot), fresh.csatRatingOf(slot)]).toEqual([big.ticket, big.agent, big.organization, big.group, big.rating]);
+    const other = fresh.slotOf(source);
+    expect([fresh.ticketId[other], fresh.csatRatingOf(other)]).toEqual([source, NaN]);
+    for (let i = 0; i < fresh.size; i++) expect(fresh.slotOf(fresh.ticketId[i])).toBe(i);
+    const scope = { from: Date.parse(june.from), to: Date.parse(june.to) + 86_400_000, filters: {}, regionOf: new Map<number, number>() };
+    expect(summarize(fresh, scope, 'organization').groups.map((g) => [g.key, g.figures.tickets_created])).toEqual([[big.organization, 1]]);
+    await db.deleteFrom('tickets').where('id', '=', big.ticket).execute();
+  });
 });

@@ -70,12 +70,15 @@ export function onHoldSlots(s: FactStore, scope: Omit<Scope, 'from' | 'to'>): nu
 
 /** Tickets created per organization in [since, now] (spec §13's ticket score counts the past 90 days). */
 export function ticketsPerOrganization(s: FactStore, since: number, now: number): Map<number, number> {
-  const out = new Map<number, number>();
+  const { organizationCode, organizations } = s;
+  const counts = new Float64Array(organizations.values.length);
   for (let i = 0; i < s.size; i++) {
-    const org = s.organization[i];
-    if (s.deleted[i] || Number.isNaN(org) || s.created[i] < since || s.created[i] > now) continue;
-    out.set(org, (out.get(org) ?? 0) + 1);
+    const org = organizationCode[i];
+    if (s.deleted[i] || org < 0 || s.created[i] < since || s.created[i] > now) continue;
+    counts[org]++;
   }
+  const out = new Map<number, number>();
+  counts.forEach((n, org) => n && out.set(organizations.values[org], n));
   return out;
 }
 

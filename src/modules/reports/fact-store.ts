@@ -32,11 +32,98 @@ export const BREACHED = 2;
 export const GOOD = 1;
 export const BAD = 2;
 
-type Typed = Float64Array | Int32Array | Uint8Array | Uint16Array;
+type Typed = Float64Array | Int32Array | Uint32Array | Uint8Array | Uint16Array;
 function grown<T extends Typed>(a: T, size: number): T {
   const b = new (a.constructor as new (n: number) => T)(size);
-  b.set(a);
+  b.set(a.length > size ? a.subarray(0, size) : a);
   return b;
+}
+
+/** Whether an id can be kept in a Uint32Array column, where 0 stands for "none". */
+const fitsUint32 = (v: number) => v >>> 0 === v && v !== 0;
+
+/** Values coded by their first appearance (code = position in `values`); null codes as -1. */
+export class Codes<T> {
+  readonly values: T[] = [];
+  private readonly code = new Map<T, number>();
+
+  add(value: T | null): number {
+    if (value === null) return -1;
+    let c = this.code.get(value);
+    if (c === undefined) {
+      c = this.values.push(value) - 1;
+      this.code.set(value, c);
+    }
+    return c;
+  }
+
+  /** The code of a value, or -2 when no ticket has it (matches nothing, not even "none"). */
+  find(value: T): number {
+    return this.code.get(value) ?? -2;
+  }
+}
+
+/**
+ * Ticket id → slot. Ticket ids come from a sequence (imports keep their source ids, from Zendesk's own
+ * per-account sequence), so they are dense: an Int32Array indexed by id (-1: no slot) costs 4 bytes a
+ * ticket where a Map of a million entries costs tens of MB. Ids too far apart for that (more than
+ * 4 per ticket plus some, negative or fractional) switch it to a Map for good.
+ */
+export class SlotIndex {
+  private dense: Int32Array | null = new Int32Array(0);
+  private sparse: Map<number, number> | null = null;
+  private count = 0;
+
+  /** The slot of a ticket id, or -1. */
+  get(id: number): number {
+    if (this.dense) return this.dense[id] ?? -1;
+    return this.sparse!.get(id) ?? -1;
+  }
+
+  /** Makes room for ids up to `maxId` when a dense index would hold `count` tickets. */
+  reserve(maxId: number, count: number) {
+    if (this.dense && Number.isSafeInteger(maxId) && maxId >= this.dense.length && this.denseFits(maxId, count)) this.resize(maxId + 1 + (maxId >> 6));
+  }
+
+  /** Records the slot of an id that has none. */
+  add(id: number, slot: number) {
+    this.count++;
+    if (this.dense && !(Number.isSafeInteger(id) && id >= 0 && (id < this.dense.length || this.denseFits(id, this.count)))) this.toSparse();
+    if (this.sparse) {
+      this.sparse.set(id, slot);
+      return;
+    }
+    const dense = this.dense!;
+    if (id >= dense.length) this.resize(Math.max(id + 1, Math.min(dense.length + (dense.length >> 2), this.limit(this.count))));
+    this.dense![id] = slot;
+  }
+
+  private limit(count: number) {
+    return 4 * count + 65_536;
+  }
+
+  private denseFits(id: number, count: number) {
+    return id < this.limit(count) && id < 2 ** 30;
+  }
+
+  /** Bytes of the index. */
+  bytes(): number {
+    return this.dense ? this.dense.byteLength : 0;
+  }
+
+  private resize(length: number) {
+    const next = new Int32Array(length).fill(-1);
+    next.set(this.dense!);
+    this.dense = next;
+  }
+
+  private toSparse() {
+    const map = new Map<number, number>();
+    const dense = this.dense!;
+    for (let id = 0; id < dense.length; id++) if (dense[id] >= 0) map.set(id, dense[id]);
+    this.sparse = map;
+    this.dense = null;
+  }
 }
 
 const textArray = (list: readonly string[]) => sql`ARRAY[${sql.join(list.map((v) => sql.lit(v)))}]::text[]`;
@@ -86,16 +173,34 @@ interface Row {
 
 const nan = (v: number | string | null | undefined) => (v === null || v === undefined ? NaN : Number(v));
 
-/** Facts of every ticket as typed-array columns; slot i is one ticket. Absent numbers are NaN. */
+/** The columns growing with the number of tickets (capacity). */
+const COLUMNS = [
+  'ticketId', 'created', 'solved', 'status', 'deleted', 'plan', 'priority', 'form', 'category', 'groupCode', 'assigneeCode', 'organizationCode',
+  'frt', 'frtSla', 'nrtOffset', 'nrtCount', 'nrtAchieved', 'nrtBreached', 'updAchieved', 'updBreached', 'wait', 'resolution', 'csat', 'csatAt',
+  'csatRating', 'csatComment',
+] as const;
+
+/**
+ * Facts of every ticket as typed-array columns; slot i is one ticket. Absent numbers are NaN. Group,
+ * assignee and organization are codes into their Codes (-1: none; groupOf etc. give the id or NaN).
+ * Bytes per ticket: times and minutes are exact doubles (6 × 8), ticket and rating ids Uint32 until one
+ * does not fit (then doubles), id and category codes and the reply-pool offset 4 each, SLA counters 2
+ * each, enumerations 1 each: 94, plus about 4 for the slot index and 8 per next-reply value in the pool.
+ * The first load sizes the columns from a count of the rows it reads, so they hold little slack.
+ */
 export class FactStore {
   size = 0;
   private capacity = 0;
-  readonly slotOf = new Map<number, number>();
+  private readonly slots = new SlotIndex();
   /** Category option values, coded by position. */
-  readonly categories: string[] = [];
-  private readonly categoryCode = new Map<string, number>();
+  private readonly categoryCodes = new Codes<string>();
+  readonly categories = this.categoryCodes.values;
+  readonly groups = new Codes<number>();
+  readonly assignees = new Codes<number>();
+  readonly organizations = new Codes<number>();
 
-  ticketId = new Float64Array(0);
+  /** Uint32Array while every id fits (they are never 0 there), else Float64Array. */
+  ticketId: Uint32Array | Float64Array = new Uint32Array(0);
   created = new Float64Array(0);
   solved = new Float64Array(0);
   status = new Uint8Array(0);
@@ -106,9 +211,10 @@ export class FactStore {
   form = new Uint8Array(0);
   /** -1 none. */
   category = new Int32Array(0);
-  group = new Float64Array(0);
-  assignee = new Float64Array(0);
-  organization = new Float64Array(0);
+  /** Codes into `groups`, `assignees`, `organizations`; -1 none. */
+  groupCode = new Int32Array(0);
+  assigneeCode = new Int32Array(0);
+  organizationCode = new Int32Array(0);
   frt = new Float64Array(0);
   frtSla = new Uint8Array(0);
   nrtOffset = new Int32Array(0);
@@ -121,7 +227,8 @@ export class FactStore {
   resolution = new Float64Array(0);
   csat = new Uint8Array(0);
   csatAt = new Float64Array(0);
-  csatRating = new Float64Array(0);
+  /** Uint32Array with 0 for none while every id fits, else Float64Array with NaN; read it with csatRatingOf. */
+  private csatRating: Uint32Array | Float64Array = new Uint32Array(0);
   csatComment = new Uint8Array(0);
   /** Next-reply minutes of all tickets, slot i at [nrtOffset[i], nrtOffset[i] + nrtCount[i]). */
   nrtPool = new Float64Array(1024);
@@ -137,28 +244,52 @@ export class FactStore {
 
   constructor(private readonly db: Db) {}
 
-  private ensure(n: number) {
-    if (n <= this.capacity) return;
-    const size = Math.max(1024, this.capacity * 2, n);
-    for (const key of ['ticketId', 'created', 'solved', 'status', 'deleted', 'plan', 'priority', 'form', 'category', 'group', 'assignee', 'organization', 'frt', 'frtSla', 'nrtOffset', 'nrtCount', 'nrtAchieved', 'nrtBreached', 'updAchieved', 'updBreached', 'wait', 'resolution', 'csat', 'csatAt', 'csatRating', 'csatComment'] as const) {
-      (this as Record<string, unknown>)[key] = grown(this[key] as Typed, size);
-    }
+  /** The slot of a ticket, or -1. */
+  slotOf(ticketId: number): number {
+    return this.slots.get(ticketId);
+  }
+
+  /** Bytes held in typed arrays (columns, next-reply pool, slot index; a sparse index's Map is not counted). */
+  bytes(): number {
+    let bytes = this.nrtPool.byteLength + this.slots.bytes();
+    for (const key of COLUMNS) bytes += this[key].byteLength;
+    return bytes;
+  }
+
+  /** Ids of a slot's group, assignee, organization and satisfaction rating; NaN for none. */
+  groupOf(i: number): number {
+    const c = this.groupCode[i];
+    return c < 0 ? NaN : this.groups.values[c];
+  }
+
+  assigneeOf(i: number): number {
+    const c = this.assigneeCode[i];
+    return c < 0 ? NaN : this.assignees.values[c];
+  }
+
+  organizationOf(i: number): number {
+    const c = this.organizationCode[i];
+    return c < 0 ? NaN : this.organizations.values[c];
+  }
+
+  csatRatingOf(i: number): number {
+    const v = this.csatRating[i];
+    return v === 0 && this.csatRating instanceof Uint32Array ? NaN : v;
+  }
+
+  private resize(size: number) {
+    for (const key of COLUMNS) (this as Record<string, unknown>)[key] = grown(this[key] as Typed, size);
     this.capacity = size;
   }
 
-  private categoryOf(value: string | null): number {
-    if (value === null) return -1;
-    let c = this.categoryCode.get(value);
-    if (c === undefined) {
-      c = this.categories.push(value) - 1;
-      this.categoryCode.set(value, c);
-    }
-    return c;
+  /** Room for n tickets: a quarter more at a time, so a large store grows by copies of bounded cost and keeps little slack. */
+  private ensure(n: number) {
+    if (n > this.capacity) this.resize(Math.max(1024, this.capacity + (this.capacity >> 2), n));
   }
 
   /** Category code of a value, or -2 when no ticket has it (matches nothing). */
   categoryCodeOf(value: string): number {
-    return this.categoryCode.get(value) ?? -2;
+    return this.categoryCodes.find(value);
   }
 
   private setReplies(i: number, values: number[] | null, fresh: boolean) {
@@ -191,15 +322,23 @@ export class FactStore {
     this.nrtUsed = used;
   }
 
+  /** Stores ticket and rating ids as doubles from now on (one did not fit a Uint32; NaN then means none). */
+  private widenIds() {
+    if (this.ticketId instanceof Uint32Array) this.ticketId = Float64Array.from(this.ticketId);
+    if (this.csatRating instanceof Uint32Array) this.csatRating = Float64Array.from(this.csatRating, (v) => (v === 0 ? NaN : v));
+  }
+
   private apply(r: Row) {
     const id = Number(r.ticket_id);
-    let i = this.slotOf.get(id);
-    const fresh = i === undefined;
-    if (i === undefined) {
+    let i = this.slots.get(id);
+    const fresh = i < 0;
+    if (fresh) {
       this.ensure(this.size + 1);
       i = this.size++;
-      this.slotOf.set(id, i);
+      this.slots.add(id, i);
     }
+    const rating = nan(r.csat_rating_id);
+    if (this.ticketId instanceof Uint32Array && !(fitsUint32(id) && (Number.isNaN(rating) || fitsUint32(rating)))) this.widenIds();
     this.ticketId[i] = id;
     this.created[i] = r.created_ms;
     this.solved[i] = nan(r.solved_ms);
@@ -212,10 +351,10 @@ export class FactStore {
     this.frtSla[i] = (c >> 11) & 3;
     this.csat[i] = (c >> 13) & 3;
     this.csatComment[i] = (c >> 15) & 1;
-    this.category[i] = this.categoryOf(r.category);
-    this.group[i] = nan(r.group_id);
-    this.assignee[i] = nan(r.assignee_id);
-    this.organization[i] = nan(r.organization_id);
+    this.category[i] = this.categoryCodes.add(r.category);
+    this.groupCode[i] = this.groups.add(r.group_id === null ? null : Number(r.group_id));
+    this.assigneeCode[i] = this.assignees.add(r.assignee_id === null ? null : Number(r.assignee_id));
+    this.organizationCode[i] = this.organizations.add(r.organization_id === null ? null : Number(r.organization_id));
     this.frt[i] = nan(r.first_reply_minutes);
     this.setReplies(i, r.next_reply === null ? null : r.next_reply.split(';').map(Number), fresh);
     this.nrtAchieved[i] = r.next_reply_achieved;
@@ -225,7 +364,7 @@ export class FactStore {
     this.wait[i] = nan(r.requester_wait_minutes);
     this.resolution[i] = nan(r.resolution_minutes);
     this.csatAt[i] = nan(r.csat_ms);
-    this.csatRating[i] = nan(r.csat_rating_id);
+    this.csatRating[i] = this.csatRating instanceof Uint32Array && Number.isNaN(rating) ? 0 : rating;
   }
 
   /**
@@ -273,7 +412,12 @@ export class FactStore {
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute(async (tx) => {
-        const { rows } = await sql<{ xmin: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`.execute(tx);
+        const { rows } = await sql<{ xmin: string; n: number; max_id: number | null }>`
+          SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, count(*)::int AS n, max(ticket_id) AS max_id FROM ticket_facts`.execute(tx);
+        // Columns sized once from the count of this snapshot (plus a little room for new tickets), not by doubling.
+        const { n, max_id: maxId } = rows[0];
+        if (n > this.capacity) this.resize(n + (n >> 6) + 1024);
+        if (maxId !== null) this.slots.reserve(Number(maxId), n);
         let applied = 0;
         let after = 0;
         for (;;) {
@@ -286,6 +430,8 @@ export class FactStore {
         this.horizon = rows[0].xmin;
         this.lastSyncRows = applied;
       });
+    // The pool grew by doubling: keep what it holds and a little room.
+    if (this.nrtPool.length > this.nrtUsed + (this.nrtUsed >> 4) + 1024) this.nrtPool = grown(this.nrtPool, this.nrtUsed + (this.nrtUsed >> 6) + 1024);
   }
 }
 

@@ -204,7 +204,7 @@ export async function onHoldReport(ctx: AppContext, q: ReportQuery) {
 export async function csatReport(ctx: AppContext, q: ReportQuery, limit: number) {
   const { store, scope } = await resolve(ctx, q);
   const { commented, ...figures } = csatOf(store, scope);
-  const ratingIds = commented.slice(0, limit).map((i) => store.csatRating[i]);
+  const ratingIds = commented.slice(0, limit).map((i) => store.csatRatingOf(i));
   const rows = ratingIds.length
     ? await ctx.db.selectFrom('satisfaction_ratings').select(['id', 'ticket_id', 'score', 'comment', 'rated_at']).where('id', 'in', ratingIds).execute()
     : [];

@@ -1,5 +1,5 @@
 import type { FormKind, Plan, Priority } from '../../platform/db-types.js';
-import { ACHIEVED, BAD, BREACHED, FORM_KINDS, GOOD, PLANS, PRIORITIES, type FactStore } from './fact-store.js';
+import { ACHIEVED, BAD, BREACHED, FORM_KINDS, GOOD, PLANS, PRIORITIES, type Codes, type FactStore } from './fact-store.js';
 
 /*
  * What a report looks at: the period, the filters and the group key of a ticket, compiled to small
@@ -76,11 +76,23 @@ export function filterOf(s: FactStore, f: Filters, regionOf: Map<number, number>
     const c = s.categoryCodeOf(f.category);
     tests.push((i) => s.category[i] === c);
   }
-  const id = (column: Float64Array, value: number | undefined) => value !== undefined && tests.push((i) => column[i] === value);
-  id(s.group, f.group_id);
-  id(s.assignee, f.assignee_id);
-  id(s.organization, f.organization_id);
-  if (f.region_id !== undefined) tests.push((i) => regionOf.get(s.assignee[i]) === f.region_id);
+  // Ids are compared by their code (-2, matching nothing, when no ticket has the id).
+  const id = (column: Int32Array, codes: Codes<number>, value: number | undefined) => {
+    if (value === undefined) return;
+    const c = codes.find(value);
+    tests.push((i) => column[i] === c);
+  };
+  id(s.groupCode, s.groups, f.group_id);
+  id(s.assigneeCode, s.assignees, f.assignee_id);
+  id(s.organizationCode, s.organizations, f.organization_id);
+  if (f.region_id !== undefined) {
+    const inRegion = Uint8Array.from(s.assignees.values, (agent) => (regionOf.get(agent) === f.region_id ? 1 : 0));
+    const column = s.assigneeCode;
+    tests.push((i) => {
+      const c = column[i];
+      return c >= 0 && inRegion[c] === 1;
+    });
+  }
   if (!tests.length) return (i) => s.deleted[i] === 0;
   return (i) => {
     if (s.deleted[i]) return false;
@@ -92,6 +104,12 @@ export function filterOf(s: FactStore, f: Filters, regionOf: Map<number, number>
 /** Monday of the week of a day number (day 0, 1970-01-01, was a Thursday). */
 export const mondayOf = (day: number) => day - ((day + 3) % 7);
 export const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/** The key of a coded column: the value of the code, NaN for none (code -1). */
+const idKey = (column: Int32Array, values: number[]) => (i: number) => {
+  const c = column[i];
+  return c < 0 ? NaN : values[c];
+};
 
 /** The group key of a ticket (NaN for "none"), given the time it is attributed at. */
 export function keyerOf(s: FactStore, by: GroupBy, regionOf: Map<number, number>): (i: number, at: number) => number {
@@ -107,13 +125,13 @@ export function keyerOf(s: FactStore, by: GroupBy, regionOf: Map<number, number>
     case 'category':
       return (i) => (s.category[i] < 0 ? NaN : s.category[i]);
     case 'group':
-      return (i) => s.group[i];
+      return idKey(s.groupCode, s.groups.values);
     case 'region':
-      return (i) => regionOf.get(s.assignee[i]) ?? NaN;
+      return idKey(s.assigneeCode, s.assignees.values.map((agent) => regionOf.get(agent) ?? NaN));
     case 'agent':
-      return (i) => s.assignee[i];
+      return idKey(s.assigneeCode, s.assignees.values);
     case 'organization':
-      return (i) => s.organization[i];
+      return idKey(s.organizationCode, s.organizations.values);
     case 'day':
       return (_i, at) => Math.floor(at / DAY_MS);
     case 'week':
