@@ -47,6 +47,22 @@ export function statementName(text: string): string {
   return `w${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`;
 }
 
+/**
+ * Each text's verdict (its statement name, or null for "send unnamed"), remembered: the same few dozen
+ * texts come back on every request, and testing and hashing them each time showed in profiles.
+ * Bounded, as texts built for a row count or a filter combination vary.
+ */
+const verdicts = new Map<string, string | null>();
+const VERDICTS_KEPT = 2000;
+function preparedName(text: string): string | null {
+  let name = verdicts.get(text);
+  if (name === undefined) {
+    if (verdicts.size >= VERDICTS_KEPT) verdicts.clear();
+    verdicts.set(text, (name = shouldPrepare(text) ? statementName(text) : null));
+  }
+  return name;
+}
+
 type QueryFn = (...args: unknown[]) => unknown;
 
 /** Makes `client` send the writes it runs, and the marked reads, as named statements (see above). */
@@ -57,8 +73,9 @@ export function prepareStatements(client: pg.PoolClient): void {
   let renamed = 0;
   (client as unknown as { query: QueryFn }).query = (...args: unknown[]) => {
     const [text, values] = args;
-    if (typeof text !== 'string' || (values !== undefined && !Array.isArray(values)) || args.length > 2 || !shouldPrepare(text)) return query(...args);
-    const hash = statementName(text);
+    if (typeof text !== 'string' || (values !== undefined && !Array.isArray(values)) || args.length > 2) return query(...args);
+    const hash = preparedName(text);
+    if (hash === null) return query(...args);
     let name = names.get(hash);
     if (!name) {
       if (names.size + renamed >= PREPARED_PER_CONNECTION) return query(...args);

@@ -86,15 +86,21 @@ export const CALLER = '{caller}';
  * contain CALLER; the row counts only for a user who may act (active, not suspended). Returns
  * {key, hits} rows, keys with the caller filled in.
  */
-export function hitsForCaller(limits: Limit[], now: Date, users: string) {
-  const at = now.getTime();
+export function hitsForCaller(windows: LimitWindows, users: string) {
   return sql`INSERT INTO rate_limit_hits (key, window_start, hits)
     SELECT replace(l.key, ${CALLER}, 'user:' || u.id), l.window_start, 1
-    FROM ${sql.table(users)} u, unnest(${limits.map((l) => l.key)}::text[], ${limits.map((l) => windowStart(l, at).toISOString())}::timestamptz[]) AS l(key, window_start)
+    FROM ${sql.table(users)} u, unnest(${windows.keys}::text[], ${windows.starts}::timestamptz[]) AS l(key, window_start)
     WHERE u.active AND NOT u.suspended
     ORDER BY 1
     ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_hits.hits + 1
     RETURNING key, hits`;
+}
+
+/** The limits' keys and the starts of their current windows, as hitsForCaller takes them. */
+export type LimitWindows = { keys: string[]; starts: string[] };
+export function limitWindows(limits: Limit[], now: Date): LimitWindows {
+  const at = now.getTime();
+  return { keys: limits.map((l) => l.key), starts: limits.map((l) => windowStart(l, at).toISOString()) };
 }
 
 /** Old windows are useless; trimmed opportunistically by the sweep job. */

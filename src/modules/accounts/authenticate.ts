@@ -2,9 +2,10 @@ import { sql, type Compilable } from 'kysely';
 import { userColumns } from '../../platform/columns.js';
 import { noteConfigVersion } from '../../platform/config-cache.js';
 import { PREPARED } from '../../platform/prepared-statements.js';
-import type { Db } from '../../platform/db.js';
+import type { Db, Executor } from '../../platform/db.js';
+import { compiledOnce } from '../../platform/compiled-once.js';
 import type { Organization, User } from '../../platform/db-types.js';
-import { hitsForCaller, type CountedHits, type Limit } from '../../platform/rate-limit.js';
+import { hitsForCaller, limitWindows, type CountedHits, type Limit, type LimitWindows } from '../../platform/rate-limit.js';
 import { digest, verifyPassword } from '../../platform/secrets.js';
 import type { Actor } from './actor.js';
 import { findOAuthGrant } from '../oauth/tokens.js';
@@ -16,7 +17,7 @@ export const SESSION_COOKIE = 'sundial_session';
 type OrganizationJson = Omit<Organization, 'created_at' | 'updated_at' | 'deleted_at'> & { created_at: string; updated_at: string; deleted_at: string | null };
 
 /** A user row with the ids of the user's groups and the user's organization, read in one statement. */
-const usersWithGroups = (db: Db) =>
+const usersWithGroups = (db: Executor) =>
   db
     .selectFrom('users')
     .modifyFront(PREPARED)
@@ -34,22 +35,57 @@ export interface HitsToCount {
   now: Date;
 }
 
+/** Values of the authentication statements (each uses some): the rate-limit ones are empty when nothing is counted. */
+type AuthValues = { hash: Buffer; email: string; now: Date } & LimitWindows;
+
 /**
- * Runs an authentication query and, when there are limits to count, counts them in the same statement
- * (a round trip less on every request). A rate-limit count needs no durability, so that statement's
- * commit does not wait for the disk.
+ * A way of finding the caller, compiled once as it is and once with the caller's rate limits counted in
+ * the same statement (a round trip less on every request). A rate-limit count needs no durability, so
+ * the counting statement's commit does not wait for the disk.
  */
-async function authRow<R extends object>(db: Db, query: Compilable<R> & { executeTakeFirst(): Promise<R | undefined> }, count?: HitsToCount): Promise<(R & { rate_hits?: CountedHits }) | undefined> {
-  if (!count?.limits.length) return query.executeTakeFirst();
-  const { rows } = await sql<R & { rate_hits: CountedHits; async_commit: string }>`
-    WITH u AS (${query}), hit AS (${hitsForCaller(count.limits, count.now, 'u')})
-    SELECT u.*, (SELECT coalesce(json_agg(json_build_object('key', key, 'hits', hits)), '[]') FROM hit) AS rate_hits,
-      set_config('synchronous_commit', 'off', true) AS async_commit
-    FROM u`.execute(db);
-  if (!rows[0]) return undefined;
-  const { async_commit: _, ...row } = rows[0];
-  return row as unknown as R & { rate_hits: CountedHits };
+function authStatement<R extends object>(find: (db: Executor, p: AuthValues) => Compilable<R>) {
+  const plain = compiledOnce(find);
+  const counting = compiledOnce(
+    (db, p: AuthValues) => sql<R & { rate_hits: CountedHits; async_commit: string }>`
+      WITH u AS (${find(db, p)}), hit AS (${hitsForCaller(p, 'u')})
+      SELECT u.*, (SELECT coalesce(json_agg(json_build_object('key', key, 'hits', hits)), '[]') FROM hit) AS rate_hits,
+        set_config('synchronous_commit', 'off', true) AS async_commit
+      FROM u`,
+  );
+  return async (db: Db, p: AuthValues): Promise<(R & { rate_hits?: CountedHits }) | undefined> => {
+    if (!p.keys.length) return (await plain(db, p))[0];
+    const [row] = await counting(db, p);
+    if (!row) return undefined;
+    const { async_commit: _, ...rest } = row;
+    return rest as unknown as R & { rate_hits: CountedHits };
+  };
 }
+
+const authValues = (hash: Buffer, count: HitsToCount | undefined, email = ''): AuthValues => ({
+  hash,
+  email,
+  now: count?.now ?? new Date(),
+  ...(count ? limitWindows(count.limits, count.now) : { keys: [], starts: [] }),
+});
+
+const tokenQuery = (db: Executor, p: AuthValues) =>
+  usersWithGroups(db)
+    .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
+    .select(['api_tokens.id as token_id', 'api_tokens.last_used_at as token_used_at'])
+    .where('api_tokens.token_hash', '=', p.hash)
+    .where('api_tokens.revoked_at', 'is', null);
+const byToken = authStatement(tokenQuery);
+// In SQL, so that a token sent with another user's email counts against nobody's budget.
+const byTokenAndEmail = authStatement((db, p) => tokenQuery(db, p).where(sql<string>`lower(users.email)`, '=', p.email));
+const bySession = authStatement((db, p) =>
+  usersWithGroups(db)
+    .innerJoin('sessions', 'sessions.user_id', 'users.id')
+    .select(['sessions.id as session_id', 'sessions.csrf_token as session_csrf_token'])
+    .where('sessions.token_hash', '=', p.hash)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', p.now),
+);
+const byUserId = compiledOnce((db, p: { id: number }) => usersWithGroups(db).where('users.id', '=', p.id));
 
 async function actorOf(row: UserRow | undefined, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
   if (!row) return null;
@@ -63,21 +99,15 @@ async function actorOf(row: UserRow | undefined, via: Actor['via'], extra: Parti
 }
 
 export async function actorFor(db: Db, userId: number, via: Actor['via'], extra: Partial<Actor> = {}): Promise<Actor | null> {
-  return actorOf(await usersWithGroups(db).where('users.id', '=', userId).executeTakeFirst(), via, extra);
+  return actorOf((await byUserId(db, { id: userId }))[0], via, extra);
 }
 
 /** last_used_at is shown to the nearest minute: writing it on every request would turn each read into a write. */
 const TOKEN_USE_RECORDED_EVERY_MS = 60_000;
 
 async function byApiToken(db: Db, token: string, email?: string, count?: HitsToCount): Promise<Counting<Actor | null>> {
-  let query = usersWithGroups(db)
-    .innerJoin('api_tokens', 'api_tokens.user_id', 'users.id')
-    .select(['api_tokens.id as token_id', 'api_tokens.last_used_at as token_used_at'])
-    .where('api_tokens.token_hash', '=', digest(token))
-    .where('api_tokens.revoked_at', 'is', null);
-  // In SQL, so that a token sent with another user's email counts against nobody's budget.
-  if (email !== undefined) query = query.where(sql<string>`lower(users.email)`, '=', email.toLowerCase());
-  const row = await authRow(db, query, count);
+  const values = authValues(digest(token), count, email?.toLowerCase());
+  const row = email === undefined ? await byToken(db, values) : await byTokenAndEmail(db, values);
   if (!row) return { value: null };
   const { token_id: tokenId, token_used_at: usedAt, rate_hits: counted, ...user } = row;
   if (!usedAt || Date.now() - usedAt.getTime() >= TOKEN_USE_RECORDED_EVERY_MS) {
@@ -111,13 +141,7 @@ async function sessionAllowed(db: Db, actor: Actor): Promise<boolean> {
 }
 
 async function fromSession(db: Db, token: string, count?: HitsToCount): Promise<Counting<Actor | null>> {
-  const query = usersWithGroups(db)
-    .innerJoin('sessions', 'sessions.user_id', 'users.id')
-    .select(['sessions.id as session_id', 'sessions.csrf_token as session_csrf_token'])
-    .where('sessions.token_hash', '=', digest(token))
-    .where('sessions.revoked_at', 'is', null)
-    .where('sessions.expires_at', '>', new Date());
-  const row = await authRow(db, query, count);
+  const row = await bySession(db, authValues(digest(token), count));
   if (!row) return { value: null };
   const { session_id: sessionId, session_csrf_token: csrfToken, rate_hits: counted, ...user } = row;
   const actor = await actorOf(user, 'session', { sessionId, csrfToken });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { userColumns } from '../../platform/columns.js';
 import type { Executor } from '../../platform/db.js';
+import { compiledOnce } from '../../platform/compiled-once.js';
 import { anyOf, PREPARED } from '../../platform/prepared-statements.js';
 import type { Role, User } from '../../platform/db-types.js';
 import type { AppContext } from '../../platform/context.js';
@@ -13,8 +14,8 @@ export const findUserByEmail = (db: Executor, email: string) =>
   db.selectFrom('users').selectAll().where(sql`lower(email)`, '=', normalizeEmail(email)).executeTakeFirst();
 
 /** A user by id, as a prepared statement: ticket writes read their requester, assignee or author so. */
-export const findUser = (db: Executor, id: number): Promise<User | undefined> =>
-  db.selectFrom('users').modifyFront(PREPARED).select(userColumns).where('users.id', '=', id).executeTakeFirst();
+const userById = compiledOnce((db, p: { id: number }) => db.selectFrom('users').modifyFront(PREPARED).select(userColumns).where('users.id', '=', p.id));
+export const findUser = async (db: Executor, id: number): Promise<User | undefined> => (await userById(db, { id }))[0];
 
 /** Users by id, in id order (side-loads): one statement text for any number of them. */
 export const findUsers = (db: Executor, ids: number[]): Promise<User[]> =>

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { compiledOnce } from '../../platform/compiled-once.js';
 import type { Db, Executor } from '../../platform/db.js';
+import type { MailOutboxTable } from '../../platform/db-types.js';
+import type { Selectable } from 'kysely';
 import type { JobQueue } from '../../platform/jobs.js';
 import type { MailTransport } from '../../platform/mail-transport.js';
 
@@ -22,27 +25,42 @@ export interface MailContext {
   domain: string;
 }
 
+type NewMail = Pick<Selectable<MailOutboxTable>, 'to_address' | 'subject' | 'text_body' | 'html_body' | 'message_id' | 'in_reply_to' | 'references_ids' | 'ticket_id' | 'kind' | 'reply_to'>;
+const insertMail = compiledOnce((db, p: NewMail) =>
+  db
+    .insertInto('mail_outbox')
+    .values({
+      to_address: p.to_address,
+      subject: p.subject,
+      text_body: p.text_body,
+      html_body: p.html_body,
+      message_id: p.message_id,
+      in_reply_to: p.in_reply_to,
+      references_ids: p.references_ids,
+      ticket_id: p.ticket_id,
+      kind: p.kind,
+      reply_to: p.reply_to,
+    })
+    .returning('id'),
+);
+
 /**
  * Writes the mail in the caller's transaction and enqueues its delivery in the same transaction:
  * rolled back together, committed together, sent once after commit.
  */
 export async function queueMail(tx: Executor, ctx: MailContext, draft: MailDraft): Promise<number> {
-  const row = await tx
-    .insertInto('mail_outbox')
-    .values({
-      to_address: draft.to,
-      subject: draft.subject,
-      text_body: draft.text,
-      html_body: draft.html ?? null,
-      message_id: `<${randomUUID()}@${ctx.domain}>`,
-      in_reply_to: draft.inReplyTo ?? null,
-      references_ids: draft.references ?? [],
-      ticket_id: draft.ticketId ?? null,
-      kind: draft.kind,
-      reply_to: draft.replyTo ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const [row] = await insertMail(tx, {
+    to_address: draft.to,
+    subject: draft.subject,
+    text_body: draft.text,
+    html_body: draft.html ?? null,
+    message_id: `<${randomUUID()}@${ctx.domain}>`,
+    in_reply_to: draft.inReplyTo ?? null,
+    references_ids: draft.references ?? [],
+    ticket_id: draft.ticketId ?? null,
+    kind: draft.kind,
+    reply_to: draft.replyTo ?? null,
+  });
   await ctx.jobs.send('mail.send', { mailId: row.id }, { tx });
   return row.id;
 }

@@ -1,6 +1,7 @@
 import type { Executor } from '../../platform/db.js';
 import type { TicketCommentsTable } from '../../platform/db-types.js';
 import { sql, type Insertable } from 'kysely';
+import { compiledOnce } from '../../platform/compiled-once.js';
 import { liveNotification } from '../../platform/live.js';
 
 export interface AuditEvent {
@@ -16,6 +17,23 @@ export interface AuditEvent {
   previous_value?: unknown;
   comment_id?: number;
 }
+
+/**
+ * Every change to a ticket goes through an audit, so this is the one place that tells open pages:
+ * a LiveEvent {type: 'ticket', ticket_id, author_id, at}, with `at` as toISOString() would print it.
+ */
+const openAudit = compiledOnce((db, p: { ticketId: number; authorId: number | null; via: string; metadata: string }) =>
+  db
+    .with('audit', (w) => w.insertInto('ticket_audits').values({ ticket_id: p.ticketId, author_id: p.authorId, via_channel: p.via, metadata: p.metadata }).returning(['id', 'created_at']))
+    .selectFrom('audit')
+    .select([
+      'audit.id',
+      liveNotification(
+        sql`json_build_object('type', 'ticket', 'ticket_id', ${p.ticketId}::bigint, 'author_id', ${p.authorId}::bigint,
+          'at', to_char(audit.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
+      ).as('announced'),
+    ]),
+);
 
 /**
  * Collects the events of one change to a ticket and writes them as one audit, in the caller's
@@ -48,17 +66,7 @@ export class AuditWriter {
   }
 
   async open(tx: Executor, ticketId: number, authorId: number | null, via: string, metadata: Record<string, unknown> = {}): Promise<number> {
-    // Every change to a ticket goes through an audit, so this is the one place that tells open pages:
-    // a LiveEvent {type: 'ticket', ticket_id, author_id, at}, with `at` as toISOString() would print it.
-    const event = sql`json_build_object('type', 'ticket', 'ticket_id', ${ticketId}::bigint, 'author_id', ${authorId}::bigint,
-      'at', to_char(audit.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
-    const audit = await tx
-      .with('audit', (db) =>
-        db.insertInto('ticket_audits').values({ ticket_id: ticketId, author_id: authorId, via_channel: via, metadata: JSON.stringify(metadata) }).returning(['id', 'created_at']),
-      )
-      .selectFrom('audit')
-      .select(['audit.id', liveNotification(event).as('announced')])
-      .executeTakeFirstOrThrow();
+    const [audit] = await openAudit(tx, { ticketId, authorId, via, metadata: JSON.stringify(metadata) });
     return audit.id;
   }
 

@@ -1,17 +1,13 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db.js';
+import { compiledOnce } from '../../platform/compiled-once.js';
 import { anyOf, PREPARED } from '../../platform/prepared-statements.js';
 import type { TicketExtras } from './tickets.presenter.js';
 
 const none = (): TicketExtras => ({ collaboratorIds: [], followupIds: [], satisfaction: null });
 
-/**
- * What a ticket shows beyond its own row (CCs, follow-ups, latest survey), for a page of tickets in
- * one statement: each statement costs a round trip, and every ticket response needs all three.
- */
-export async function loadTicketExtras(db: Executor, ticketIds: number[], options: { descriptions?: boolean } = {}): Promise<Map<number, TicketExtras>> {
-  if (!ticketIds.length) return new Map();
-  const rows = await db
+const extrasQuery = (db: Executor, descriptions: boolean, ids: number | ReturnType<typeof anyOf>) =>
+  db
     .selectFrom('tickets')
     .modifyFront(PREPARED)
     // A reopen-and-solve starts a new survey: the latest one is the ticket's.
@@ -27,12 +23,26 @@ export async function loadTicketExtras(db: Executor, ticketIds: number[], option
       'rating.score as rating_score',
       'rating.comment as rating_comment',
       // Whether the first comment (the description) is public, for requests; a ticket without comments has nothing to hide.
-      options.descriptions
+      descriptions
         ? sql<boolean>`coalesce(${eb.selectFrom('ticket_comments as c').select('c.public').whereRef('c.ticket_id', '=', 'tickets.id').orderBy('c.id').limit(1)}, true)`.as('description_public')
         : sql<null>`null`.as('description_public'),
     ])
-    .where('tickets.id', '=', anyOf(ticketIds))
-    .execute();
+    .where('tickets.id', '=', ids);
+
+/** One ticket's extras (every ticket response), compiled once. */
+const extrasOfOne = {
+  true: compiledOnce((db, p: { id: number }) => extrasQuery(db, true, p.id)),
+  false: compiledOnce((db, p: { id: number }) => extrasQuery(db, false, p.id)),
+};
+
+/**
+ * What a ticket shows beyond its own row (CCs, follow-ups, latest survey), for a page of tickets in
+ * one statement: each statement costs a round trip, and every ticket response needs all three.
+ */
+export async function loadTicketExtras(db: Executor, ticketIds: number[], options: { descriptions?: boolean } = {}): Promise<Map<number, TicketExtras>> {
+  if (!ticketIds.length) return new Map();
+  const descriptions = options.descriptions ?? false;
+  const rows = ticketIds.length === 1 ? await extrasOfOne[String(descriptions) as 'true' | 'false'](db, { id: ticketIds[0] }) : await extrasQuery(db, descriptions, anyOf(ticketIds)).execute();
   const found = new Map(
     rows.map((r) => [
       r.id,

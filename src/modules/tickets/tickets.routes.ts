@@ -3,6 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
 import { auditColumns } from '../../platform/columns.js';
 import { PREPARED } from '../../platform/prepared-statements.js';
+import { compiledOnce } from '../../platform/compiled-once.js';
 import { baseUrl, created, includes, parseBody, parseId, parseIdList, resourceUrl } from '../../platform/http.js';
 import { applySlice, countEnvelope, pageEnvelope, readPageRequest, sliceOf } from '../../platform/pagination.js';
 import { requireAgent } from '../../permissions/guards.js';
@@ -27,6 +28,9 @@ import { presentSlas } from '../sla/sla.presenter.js';
 
 type ListFilter = 'requested' | 'ccd' | 'assigned' | 'organization';
 
+/** The audit a write returns: read after every ticket write, so compiled once. */
+const auditById = compiledOnce((db, p: { id: number }) => db.selectFrom('ticket_audits').modifyFront(PREPARED).select(auditColumns).select(auditEvents).where('id', '=', p.id));
+
 /** The agent-facing Tickets API (end users get 403 here and use the Requests API instead). */
 export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
   const respondWithTicket = async (req: FastifyRequest, actor: Actor, ticket: Ticket, extra: Record<string, unknown> = {}) => {
@@ -39,7 +43,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
   };
   const auditOf = async (req: FastifyRequest, auditId: number | null) => {
     if (auditId === null) return null;
-    const audit = await ctx.db.selectFrom('ticket_audits').modifyFront(PREPARED).select(auditColumns).select(auditEvents).where('id', '=', auditId).executeTakeFirstOrThrow();
+    const [audit] = await auditById(ctx.db, { id: auditId });
     return presentAudits(baseUrl(req), [audit])(audit);
   };
 

@@ -11,6 +11,7 @@ import { canCommentOnTicket, canSeeTicket } from '../../permissions/tickets.js';
 import { AuditWriter } from './audit-writer.js';
 import { ticketColumns } from '../../platform/columns.js';
 import { PREPARED } from '../../platform/prepared-statements.js';
+import { compiledOnce } from '../../platform/compiled-once.js';
 import { scheduleAutoClose } from './auto-close.js';
 import { refreshTicketSla } from '../sla/engine.js';
 import { runTicketWriteHooks } from './write-hooks.js';
@@ -43,6 +44,40 @@ export const conflict = () =>
  * attachments and the status the workflow implies, with an audit of every change. The row is locked
  * and the UPDATE is compare-and-set on `updated_at`, so concurrent writers serialize and never lose work.
  */
+const lockTicket = compiledOnce((db, p: { id: number }) =>
+  db.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', p.id).where('deleted_at', 'is', null).forUpdate(),
+);
+
+/** Every editable column, set from the row as changed (a fixed shape, so compiled once). */
+type TicketWrite = Pick<Ticket, 'id' | 'subject' | 'priority' | 'type' | 'status' | 'assignee_id' | 'group_id' | 'organization_id' | 'form_id' | 'do_not_close' | 'tags' | 'external_id' | 'solved_at'> & {
+  /** updated_at as read under the lock: the row is written only if it still holds it. */
+  was: Date;
+  custom_fields: string;
+};
+const writeTicket = compiledOnce((db, p: TicketWrite) =>
+  db
+    .updateTable('tickets')
+    .set({
+      subject: p.subject,
+      priority: p.priority,
+      type: p.type,
+      status: p.status,
+      assignee_id: p.assignee_id,
+      group_id: p.group_id,
+      organization_id: p.organization_id,
+      form_id: p.form_id,
+      do_not_close: p.do_not_close,
+      tags: p.tags,
+      external_id: p.external_id,
+      custom_fields: p.custom_fields,
+      solved_at: p.solved_at,
+      updated_at: nextUpdatedAt(p.was),
+    })
+    .where('id', '=', p.id)
+    .where('updated_at', '=', p.was)
+    .returning(ticketColumns),
+);
+
 export async function updateTicket(
   ctx: AppContext,
   args: {
@@ -64,7 +99,7 @@ export async function updateTicket(
   if (!agent && keys.some((k) => !CUSTOMER_KEYS.has(k))) throw new AppError('Forbidden', 'Customers can only reply, add CCs or mark a request solved');
 
   const outcome = await ctx.db.transaction().execute(async (tx): Promise<UpdateOutcome | { followUpFrom: Ticket }> => {
-    const ticket = await tx.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', args.ticketId).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+    const [ticket] = await lockTicket(tx, { id: args.ticketId });
     if (!ticket) throw notFound();
     const rel = await loadTicketRelations(tx, ticket.id, actor);
     if (!canSeeTicket(actor, ticket, rel)) throw notFound();
@@ -118,28 +153,23 @@ export async function updateTicket(
 
     const audit = new AuditWriter();
     const auditId = await audit.open(tx, ticket.id, actor.user.id, args.via, changes.solveOverrideReason ? { solve_override_reason: changes.solveOverrideReason } : {});
-    const updated = await tx
-      .updateTable('tickets')
-      .set({
-        subject: subject ?? ticket.subject,
-        priority: changes.priority !== undefined ? changes.priority : ticket.priority,
-        type: changes.type !== undefined ? changes.type : ticket.type,
-        status,
-        assignee_id: assigneeId,
-        group_id: groupId,
-        organization_id: changes.organizationId !== undefined ? changes.organizationId : ticket.organization_id,
-        form_id: formId,
-        do_not_close: changes.doNotClose ?? ticket.do_not_close,
-        tags: changes.tags ? [...new Set(changes.tags)] : ticket.tags,
-        external_id: changes.externalId !== undefined ? changes.externalId : ticket.external_id,
-        custom_fields: JSON.stringify(customFields),
-        solved_at: status === 'solved' && ticket.status !== 'solved' ? new Date() : status === 'solved' ? ticket.solved_at : null,
-        updated_at: nextUpdatedAt(ticket.updated_at),
-      })
-      .where('id', '=', ticket.id)
-      .where('updated_at', '=', ticket.updated_at)
-      .returning(ticketColumns)
-      .executeTakeFirst();
+    const [updated] = await writeTicket(tx, {
+      id: ticket.id,
+      was: ticket.updated_at,
+      subject: subject ?? ticket.subject,
+      priority: changes.priority !== undefined ? changes.priority : ticket.priority,
+      type: changes.type !== undefined ? changes.type : ticket.type,
+      status,
+      assignee_id: assigneeId,
+      group_id: groupId,
+      organization_id: changes.organizationId !== undefined ? changes.organizationId : ticket.organization_id,
+      form_id: formId,
+      do_not_close: changes.doNotClose ?? ticket.do_not_close,
+      tags: changes.tags ? [...new Set(changes.tags)] : ticket.tags,
+      external_id: changes.externalId !== undefined ? changes.externalId : ticket.external_id,
+      custom_fields: JSON.stringify(customFields),
+      solved_at: status === 'solved' && ticket.status !== 'solved' ? new Date() : status === 'solved' ? ticket.solved_at : null,
+    });
     if (!updated) throw conflict();
 
     for (const field of ['subject', 'priority', 'type', 'status', 'assignee_id', 'group_id', 'organization_id', 'do_not_close', 'tags', 'external_id'] as const) {
