@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db.js';
-import type { TicketCommentsTable } from '../../platform/db-types.js';
+import type { TicketAuditEventsTable, TicketCommentsTable } from '../../platform/db-types.js';
 import { sql, type Insertable } from 'kysely';
 import { compiledOnce } from '../../platform/compiled-once.js';
 import { liveNotification } from '../../platform/live.js';
@@ -34,6 +34,25 @@ const openAudit = compiledOnce((db, p: { ticketId: number; authorId: number | nu
       ).as('announced'),
     ]),
 );
+
+/**
+ * The audit's events as one SELECT over arrays, in their order: one statement text for any number of
+ * events (a VALUES list would make a prepared statement per count). The audit's own comment is the
+ * `comment` CTE the statement inserts with them.
+ */
+const EVENT_COLUMNS = ['audit_id', 'type', 'field_name', 'value', 'previous_value', 'comment_id'] as const;
+
+function eventRows(auditId: number, events: AuditEvent[], withComment: boolean) {
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  const own = events.map((e) => withComment && e.type === 'Comment' && e.comment_id === undefined);
+  return sql<Insertable<TicketAuditEventsTable>>`(
+    SELECT ${auditId}::bigint, e.type, e.field_name, e.value, e.previous_value,
+      CASE WHEN e.own THEN ${withComment ? sql`(SELECT id FROM comment)` : sql`NULL::bigint`} ELSE e.comment_id END
+    FROM unnest(${events.map((e) => e.type)}::text[], ${events.map((e) => e.field_name ?? null)}::text[], ${events.map((e) => json(e.value))}::jsonb[],
+      ${events.map((e) => json(e.previous_value))}::jsonb[], ${events.map((e) => e.comment_id ?? null)}::bigint[], ${own}::boolean[])
+      WITH ORDINALITY AS e(type, field_name, value, previous_value, comment_id, own, n)
+    ORDER BY e.n)`;
+}
 
 /**
  * Collects the events of one change to a ticket and writes them as one audit, in the caller's
@@ -74,22 +93,16 @@ export class AuditWriter {
   async flush(tx: Executor, auditId: number): Promise<void> {
     if (!this.events.length) return;
     const comment = this.pendingComment;
-    const values = this.events.map((e) => ({
-      audit_id: auditId,
-      type: e.type,
-      field_name: e.field_name ?? null,
-      value: e.value === undefined ? null : JSON.stringify(e.value),
-      previous_value: e.previous_value === undefined ? null : JSON.stringify(e.previous_value),
-      comment_id: comment && e.type === 'Comment' && e.comment_id === undefined ? sql<number>`(SELECT id FROM comment)` : (e.comment_id ?? null),
-    }));
+    const events = eventRows(auditId, this.events, comment !== null);
     if (!comment) {
-      await tx.insertInto('ticket_audit_events').values(values).execute();
+      await tx.insertInto('ticket_audit_events').columns(EVENT_COLUMNS).expression(events).execute();
       return;
     }
     const rows = await tx
       .with('comment', (db) => db.insertInto('ticket_comments').values({ ...comment.row, audit_id: auditId }).returning('id'))
       .insertInto('ticket_audit_events')
-      .values(values)
+      .columns(EVENT_COLUMNS)
+      .expression(events)
       .returning(['type', 'comment_id'])
       .execute();
     const commentId = rows.find((r) => r.type === 'Comment' && r.comment_id !== null)!.comment_id!;

@@ -1,7 +1,9 @@
 import type { AppContext } from '../../platform/context.js';
 import type { Executor, Tx } from '../../platform/db.js';
 import { ticketColumns } from '../../platform/columns.js';
-import type { Priority, Status, Ticket } from '../../platform/db-types.js';
+import type { Priority, Status, Ticket, TicketsTable } from '../../platform/db-types.js';
+import type { Insertable } from 'kysely';
+import { compiledOnce } from '../../platform/compiled-once.js';
 import { AppError, invalid, notFound, Problems } from '../../platform/errors.js';
 import type { Actor } from '../accounts/actor.js';
 import { isAgent } from '../accounts/actor.js';
@@ -41,6 +43,37 @@ async function followupSource(tx: Executor, actor: Actor, sourceId: number): Pro
  * workflow: Technical Support tickets go to the Technical Support group; Sales tickets wait New in the
  * Billing Queue (the Sales group) until an agent takes them.
  */
+type NewTicketRow = Required<
+  Pick<Insertable<TicketsTable>, 'form_id' | 'subject' | 'description' | 'priority' | 'type' | 'status' | 'requester_id' | 'submitter_id' | 'assignee_id' | 'group_id' | 'organization_id' | 'do_not_close' | 'via_channel' | 'via_followup_source_id' | 'external_id' | 'tags' | 'custom_fields' | 'solved_at' | 'updated_at'>
+>;
+/** Every new ticket's row, compiled once: all columns are always given. */
+const insertTicket = compiledOnce((db, p: NewTicketRow) =>
+  db
+    .insertInto('tickets')
+    .values({
+      form_id: p.form_id,
+      subject: p.subject,
+      description: p.description,
+      priority: p.priority,
+      type: p.type,
+      status: p.status,
+      requester_id: p.requester_id,
+      submitter_id: p.submitter_id,
+      assignee_id: p.assignee_id,
+      group_id: p.group_id,
+      organization_id: p.organization_id,
+      do_not_close: p.do_not_close,
+      via_channel: p.via_channel,
+      via_followup_source_id: p.via_followup_source_id,
+      external_id: p.external_id,
+      tags: p.tags,
+      custom_fields: p.custom_fields,
+      solved_at: p.solved_at,
+      updated_at: p.updated_at,
+    })
+    .returning(ticketColumns),
+);
+
 export async function createTicket(
   ctx: AppContext,
   { actor, input, byEmail = false }: { actor: Actor; input: NewTicketInput; /** Sent from the requester's mailbox: no portal verification, form fields left to agents. */ byEmail?: boolean },
@@ -93,31 +126,27 @@ export async function createTicket(
     }
 
     const now = new Date();
-    const ticket = await tx
-      .insertInto('tickets')
-      .values({
-        form_id: form.id,
-        subject,
-        description: comment!.body,
-        priority,
-        type: input.type ?? null,
-        status,
-        requester_id: requester.id,
-        submitter_id: actor.user.id,
-        assignee_id: assigneeId,
-        group_id: groupId,
-        organization_id: input.organizationId !== undefined ? input.organizationId : requester.organization_id,
-        do_not_close: input.doNotClose ?? false,
-        via_channel: input.via,
-        via_followup_source_id: source?.id ?? null,
-        external_id: input.externalId ?? null,
-        tags: [...new Set(input.tags ?? source?.tags ?? [])],
-        custom_fields: JSON.stringify(customFields),
-        solved_at: status === 'solved' ? now : null,
-        updated_at: new Date(Math.floor(now.getTime() / 1000) * 1000),
-      })
-      .returning(ticketColumns)
-      .executeTakeFirstOrThrow();
+    const [ticket] = await insertTicket(tx, {
+      form_id: form.id,
+      subject,
+      description: comment!.body,
+      priority,
+      type: input.type ?? null,
+      status,
+      requester_id: requester.id,
+      submitter_id: actor.user.id,
+      assignee_id: assigneeId,
+      group_id: groupId,
+      organization_id: input.organizationId !== undefined ? input.organizationId : requester.organization_id,
+      do_not_close: input.doNotClose ?? false,
+      via_channel: input.via,
+      via_followup_source_id: source?.id ?? null,
+      external_id: input.externalId ?? null,
+      tags: [...new Set(input.tags ?? source?.tags ?? [])],
+      custom_fields: JSON.stringify(customFields),
+      solved_at: status === 'solved' ? now : null,
+      updated_at: new Date(Math.floor(now.getTime() / 1000) * 1000),
+    });
 
     const audit = new AuditWriter();
     const auditId = await audit.open(tx, ticket.id, actor.user.id, input.via);
