@@ -1,3 +1,4 @@
+import { compiledOnce } from '../../platform/compiled-once.js';
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import { mailContext, mailDomain } from '../../platform/context.js';
@@ -59,20 +60,24 @@ interface Audience {
  * The requester, then the CCs in the order they were added (active ones, not `exceptUserId`), read in
  * one statement with the message to thread under: every customer mail needs both.
  */
-async function customerAudience(tx: Executor, ctx: AppContext, ticket: Ticket, exceptUserId?: number): Promise<Audience> {
+/** The requester, then the CCs in the order they were added, with the ticket's latest inbound Message-ID: compiled once. */
+const audienceOf = compiledOnce((tx, p: { requesterId: number; ticketId: number }) => {
   const people = tx
-    .selectNoFrom((eb) => [eb.val(ticket.requester_id).as('user_id'), sql<number>`0`.as('rank'), sql<Date | null>`null`.as('since')])
-    .unionAll(tx.selectFrom('ticket_collaborators').select(['user_id', sql<number>`1`.as('rank'), 'created_at as since']).where('ticket_id', '=', ticket.id));
-  const rows = await tx
+    .selectNoFrom((eb) => [eb.val(p.requesterId).as('user_id'), sql<number>`0`.as('rank'), sql<Date | null>`null`.as('since')])
+    .unionAll(tx.selectFrom('ticket_collaborators').select(['user_id', sql<number>`1`.as('rank'), 'created_at as since']).where('ticket_id', '=', p.ticketId));
+  return tx
     .selectFrom(people.as('audience'))
     .innerJoin('users', 'users.id', 'audience.user_id')
     .modifyFront(PREPARED)
     .select(userColumns)
-    .select(lastInboundMessageId(tx, ticket.id).as('thread_message_id'))
+    .select(lastInboundMessageId(tx, p.ticketId).as('thread_message_id'))
     .orderBy('audience.rank')
     .orderBy('audience.since')
-    .orderBy('users.id')
-    .execute();
+    .orderBy('users.id');
+});
+
+async function customerAudience(tx: Executor, ctx: AppContext, ticket: Ticket, exceptUserId?: number): Promise<Audience> {
+  const rows = await audienceOf(tx, { requesterId: ticket.requester_id, ticketId: ticket.id });
   return {
     to: rows.filter((u) => u.active && u.id !== exceptUserId),
     thread: await threadOf(tx, ctx, ticket.id, rows[0]?.thread_message_id ?? null),
