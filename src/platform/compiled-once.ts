@@ -1,4 +1,4 @@
-import type { CompiledQuery, Compilable, RawBuilder } from 'kysely';
+import { sql, type CompiledQuery, type Compilable, type RawBuilder } from 'kysely';
 import type { Executor } from './db.js';
 
 /** Stands for a value while the statement is built; replaced by the run's value of `key`. */
@@ -29,4 +29,15 @@ export function compiledOnce<P extends Record<string, unknown>, O>(build: (db: E
     const { rows } = await db.executeQuery<O>({ ...compiled, parameters });
     return rows;
   };
+}
+
+/**
+ * A read by ids, compiled once in two forms: one id as `= $1` (PostgreSQL then keeps one plan for it),
+ * several as `= any($1::bigint[])` (one statement text for any number; planned each time, as a generic
+ * plan cannot know the array's length). `build` puts `ids` where the read takes them.
+ */
+export function compiledByIds<O>(build: (db: Executor, ids: number | RawBuilder<number>) => Compilable<O>) {
+  const one = compiledOnce((db, p: { id: number }) => build(db, p.id));
+  const many = compiledOnce((db, p: { ids: number[] }) => build(db, sql<number>`any(${p.ids}::bigint[])`));
+  return (db: Executor, ids: number[]): Promise<O[]> => (ids.length === 1 ? one(db, { id: ids[0] }) : many(db, { ids }));
 }

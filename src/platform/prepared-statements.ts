@@ -23,13 +23,6 @@ const MARK = '/* prepared */';
  */
 export const PREPARED = sql.raw(MARK);
 
-/**
- * Ids for `where(column, '=', anyOf(ids))` in a prepared read: one id as itself (PostgreSQL then keeps
- * one plan), several as `any(array)` (one statement text for any number; planned each time, as the
- * array's length is unknown to a generic plan).
- */
-export const anyOf = (ids: number[]) => (ids.length === 1 ? ids[0] : sql<number>`any(${ids}::bigint[])`);
-
 /** Named statements a connection keeps at most (stale ones included): texts built for a row count (multi-row inserts) must not fill a backend's memory. */
 export const PREPARED_PER_CONNECTION = 100;
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compiledOnce } from '../../src/platform/compiled-once.js';
+import { compiledByIds, compiledOnce } from '../../src/platform/compiled-once.js';
 import { createDb, type Db } from '../../src/platform/db.js';
 import { createTestDatabase } from '../harness.js';
 
@@ -49,5 +49,13 @@ describe('statements compiled once', () => {
     expect(await byNote(db, { id: 1 })).toEqual([{ id: 1 }]);
     expect(await byNote(db, { id: 2 })).toEqual([]);
     await expect(byNote(db, {} as { id: number })).rejects.toThrow(/no value for id/);
+  });
+
+  it('reads by one id or by several, in both forms', async () => {
+    const notes = compiledByIds((d, ids) => d.selectFrom('probe' as never).select([sql<number>`id`.as('id'), sql<string | null>`note`.as('note')]).where(sql`id`, '=', ids).orderBy(sql`id`));
+    expect(await notes(db, [1])).toEqual([{ id: 1, note: 'first' }]);
+    expect(await notes(db, [2, 1, 99])).toEqual([{ id: 1, note: 'first' }, { id: 2, note: null }]);
+    expect(await notes(db, [2])).toEqual([{ id: 2, note: null }]);
+    expect(await notes(db, [])).toEqual([]);
   });
 });

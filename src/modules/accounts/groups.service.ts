@@ -1,10 +1,18 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
+import { groupColumns } from '../../platform/columns.js';
+import { compiledByIds } from '../../platform/compiled-once.js';
+import { PREPARED } from '../../platform/prepared-statements.js';
 import { cachedConfig } from '../../platform/config-cache.js';
 import type { Executor } from '../../platform/db.js';
 import type { Group } from '../../platform/db-types.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { changeSet, recordAdminAction } from '../audit-log/audit-log.service.js';
+
+/** Groups by id (side-loads): one prepared statement text for any number of them. */
+export const findGroups: (db: Executor, ids: number[]) => Promise<Group[]> = compiledByIds((db, ids) =>
+  db.selectFrom('groups').modifyFront(PREPARED).select(groupColumns).where('groups.id', '=', ids),
+);
 
 export async function getGroup(db: Executor, id: number): Promise<Group> {
   const group = await db.selectFrom('groups').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();

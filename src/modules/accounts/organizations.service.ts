@@ -2,14 +2,16 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import { organizationColumns } from '../../platform/columns.js';
 import type { Executor } from '../../platform/db.js';
-import { anyOf, PREPARED } from '../../platform/prepared-statements.js';
+import { compiledByIds } from '../../platform/compiled-once.js';
+import { PREPARED } from '../../platform/prepared-statements.js';
 import type { Organization, Plan } from '../../platform/db-types.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { changeSet, recordAdminAction } from '../audit-log/audit-log.service.js';
 
 /** Organizations by id, in id order (side-loads, exports): one prepared statement text for any number of them. */
-export const findOrganizations = (db: Executor, ids: number[]): Promise<Organization[]> =>
-  db.selectFrom('organizations').modifyFront(PREPARED).select(organizationColumns).where('organizations.id', '=', anyOf(ids)).orderBy('organizations.id').execute();
+export const findOrganizations: (db: Executor, ids: number[]) => Promise<Organization[]> = compiledByIds((db, ids) =>
+  db.selectFrom('organizations').modifyFront(PREPARED).select(organizationColumns).where('organizations.id', '=', ids).orderBy('organizations.id'),
+);
 
 export interface OrganizationInput {
   name?: string;

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { userColumns } from '../../platform/columns.js';
 import type { Executor } from '../../platform/db.js';
-import { compiledOnce } from '../../platform/compiled-once.js';
-import { anyOf, PREPARED } from '../../platform/prepared-statements.js';
+import { compiledByIds, compiledOnce } from '../../platform/compiled-once.js';
+import { PREPARED } from '../../platform/prepared-statements.js';
 import type { Role, User } from '../../platform/db-types.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
@@ -18,8 +18,9 @@ const userById = compiledOnce((db, p: { id: number }) => db.selectFrom('users').
 export const findUser = async (db: Executor, id: number): Promise<User | undefined> => (await userById(db, { id }))[0];
 
 /** Users by id, in id order (side-loads): one statement text for any number of them. */
-export const findUsers = (db: Executor, ids: number[]): Promise<User[]> =>
-  db.selectFrom('users').modifyFront(PREPARED).select(userColumns).where('users.id', '=', anyOf(ids)).orderBy('users.id').execute();
+export const findUsers: (db: Executor, ids: number[]) => Promise<User[]> = compiledByIds((db, ids) =>
+  db.selectFrom('users').modifyFront(PREPARED).select(userColumns).where('users.id', '=', ids).orderBy('users.id'),
+);
 
 export async function getUser(db: Executor, id: number): Promise<User> {
   const user = await findUser(db, id);

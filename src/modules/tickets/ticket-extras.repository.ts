@@ -1,12 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../platform/db.js';
-import { compiledOnce } from '../../platform/compiled-once.js';
-import { anyOf, PREPARED } from '../../platform/prepared-statements.js';
+import { compiledByIds } from '../../platform/compiled-once.js';
+import { PREPARED } from '../../platform/prepared-statements.js';
 import type { TicketExtras } from './tickets.presenter.js';
 
 const none = (): TicketExtras => ({ collaboratorIds: [], followupIds: [], satisfaction: null });
 
-const extrasQuery = (db: Executor, descriptions: boolean, ids: number | ReturnType<typeof anyOf>) =>
+const extrasQuery = (db: Executor, descriptions: boolean, ids: number | RawBuilder<number>) =>
   db
     .selectFrom('tickets')
     .modifyFront(PREPARED)
@@ -29,10 +29,9 @@ const extrasQuery = (db: Executor, descriptions: boolean, ids: number | ReturnTy
     ])
     .where('tickets.id', '=', ids);
 
-/** One ticket's extras (every ticket response), compiled once. */
-const extrasOfOne = {
-  true: compiledOnce((db, p: { id: number }) => extrasQuery(db, true, p.id)),
-  false: compiledOnce((db, p: { id: number }) => extrasQuery(db, false, p.id)),
+const extrasOf = {
+  true: compiledByIds((db, ids) => extrasQuery(db, true, ids)),
+  false: compiledByIds((db, ids) => extrasQuery(db, false, ids)),
 };
 
 /**
@@ -41,8 +40,7 @@ const extrasOfOne = {
  */
 export async function loadTicketExtras(db: Executor, ticketIds: number[], options: { descriptions?: boolean } = {}): Promise<Map<number, TicketExtras>> {
   if (!ticketIds.length) return new Map();
-  const descriptions = options.descriptions ?? false;
-  const rows = ticketIds.length === 1 ? await extrasOfOne[String(descriptions) as 'true' | 'false'](db, { id: ticketIds[0] }) : await extrasQuery(db, descriptions, anyOf(ticketIds)).execute();
+  const rows = await extrasOf[options.descriptions ? 'true' : 'false'](db, ticketIds);
   const found = new Map(
     rows.map((r) => [
       r.id,

@@ -1,13 +1,12 @@
-import { groupColumns } from '../../platform/columns.js';
 import { cachedConfig } from '../../platform/config-cache.js';
 import type { Executor } from '../../platform/db.js';
 import type { Ticket } from '../../platform/db-types.js';
-import { anyOf, PREPARED } from '../../platform/prepared-statements.js';
 import type { Actor } from '../accounts/actor.js';
 import { isAgent } from '../accounts/actor.js';
 import { presentGroup } from '../accounts/groups.presenter.js';
 import { presentOrganization } from '../accounts/organizations.presenter.js';
 import { presentUser, presentUserPublic } from '../accounts/users.presenter.js';
+import { findGroups } from '../accounts/groups.service.js';
 import { findOrganizations } from '../accounts/organizations.service.js';
 import { findUsers } from '../accounts/users.service.js';
 import { canCommentOnTicket, canSeeComment, canSeeTicket } from '../../permissions/tickets.js';
@@ -65,7 +64,7 @@ export async function sideLoads(db: Executor, base: string, actor: Actor, ticket
   }
   if (include.has('groups') && full) {
     const ids = [...new Set(tickets.map((t) => t.group_id).filter((x): x is number => x !== null))];
-    const groups = ids.length ? await db.selectFrom('groups').modifyFront(PREPARED).select(groupColumns).where('groups.id', '=', anyOf(ids)).execute() : [];
+    const groups = ids.length ? await findGroups(db, ids) : [];
     out.groups = groups.map((g) => presentGroup(base, g));
   }
   if (include.has('organizations')) {

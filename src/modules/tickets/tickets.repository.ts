@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { ticketColumns } from '../../platform/columns.js';
 import type { Executor } from '../../platform/db.js';
+import { compiledOnce } from '../../platform/compiled-once.js';
 import { PREPARED } from '../../platform/prepared-statements.js';
 import type { Ticket } from '../../platform/db-types.js';
 import type { TicketRelations } from '../../permissions/tickets.js';
@@ -13,8 +14,8 @@ export async function loadTicketRelations(db: Executor, ticketId: number, actor:
   return { isCollaborator: !!row };
 }
 
-export const findTicket = (db: Executor, id: number) =>
-  db.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+const ticketById = compiledOnce((db, p: { id: number }) => db.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', p.id).where('deleted_at', 'is', null));
+export const findTicket = async (db: Executor, id: number): Promise<Ticket | undefined> => (await ticketById(db, { id }))[0];
 
 /**
  * The ids of a ticket's requester and CCs, for `users.id IN (…)`. A UNION, because `id = requester OR id IN
