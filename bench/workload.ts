@@ -25,7 +25,7 @@ import pg from 'pg';
 import { digest, newSecret } from '../src/platform/secrets.js';
 import { VIEWS } from '../src/modules/views/view-definitions.js';
 import { deepViewCursors } from './workload-cursors.js';
-import { backendPids, measure, postgresPids, pssMb, rssMb, startServer, stopServer, sum, table, writeSection, type RequestSpec, type RunFigures, type ServerProcess } from './workload-measure.js';
+import { backendPids, cpuSeconds, measure, postgresPids, pssMb, rssMb, startServer, stopServer, sum, table, writeSection, type RequestSpec, type RunFigures, type ServerProcess } from './workload-measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -174,7 +174,7 @@ function report() {
     `Data: database \`${database}\`${fillNote ? `; ${fillNote}` : ''}.`,
     `Schema: migrations up to ${migration}; indexes on tickets: ${indexes.join(', ')}.`,
     `Actors: agent ${agent.email} (API token), customer ${customer.email} with ${customer.n} requests. Views page ${PER_PAGE} per page; deep page = 90 % of the view's pages (at most page 1000), read by cursor (page[after] of the row before it): ${[...viewCounts].map(([id, n]) => `view ${id} ${n} tickets → page ${deepPage(id)}`).join(', ')}.`,
-    `Memory: Sundial RSS idle ${f1(idle?.sundialRss ?? 0)} MB; PostgreSQL PSS of this database's backends idle ${f1(idle?.pgPss ?? 0)} MB; all postgres processes on the machine (other databases included) ${f1(idle?.pgAllPss ?? 0)} MB idle, ${f1(pgAllPss)} MB at the end.`,
+    `Memory: Sundial RSS idle ${f1(idle?.sundialRss ?? 0)} MB (${idle?.settledAfter ?? 0} s after start: its CPU settled after the report facts loaded, then 30 s more); PostgreSQL PSS of this database's backends idle ${f1(idle?.pgPss ?? 0)} MB; all postgres processes on the machine (other databases included) ${f1(idle?.pgAllPss ?? 0)} MB idle, ${f1(pgAllPss)} MB at the end.`,
     '',
     'CPU ms/req: CPU time of the server process (user + system, all threads) per request; PG ms/req: CPU time of the PostgreSQL backends serving the database per request. Ratio: Sundial req/s ÷ raw req/s.',
     '',
@@ -236,16 +236,35 @@ const stopAll = async () => {
   for (const s of servers) await stopServer(s);
 };
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+/**
+ * Seconds until a freshly started server is idle: two 5 s windows in a row under 1 % of a core (it loads
+ * its report facts at start), then 30 s more, in which V8 hands back the memory that load used (at 1M
+ * tickets its RSS drops from ~390 to ~230 MB some 20 s after the load ends).
+ */
+async function settled(pid: number): Promise<number> {
+  const t0 = Date.now();
+  let quiet = 0;
+  let cpu = cpuSeconds(pid);
+  while (quiet < 2 && Date.now() - t0 < 90_000) {
+    await new Promise((r) => setTimeout(r, 5000));
+    const now = cpuSeconds(pid);
+    quiet = now - cpu < 0.05 ? quiet + 1 : 0;
+    cpu = now;
+  }
+  await new Promise((r) => setTimeout(r, 30_000));
+  return Math.round((Date.now() - t0) / 1000);
+}
+
 const started = new Date();
 const load0 = loadavg();
 const rows: { op: string; connections: number; sundial: RunFigures; raw: RunFigures; paced?: { rate: number; sundial: RunFigures; raw: RunFigures } }[] = [];
-let idle: { sundialRss: number; pgPss: number; pgAllPss: number } | null = null;
+let idle: { settledAfter: number; sundialRss: number; pgPss: number; pgAllPss: number } | null = null;
 try {
   servers.push(await startServer('sundial', 'bench/workload-node.ts', env));
   servers.push(await startServer('raw', 'bench/raw-server.ts', env));
   const [sundial, raw] = servers;
-  await new Promise((r) => setTimeout(r, 2000));
-  idle = { sundialRss: rssMb(sundial.pid), pgPss: sum((await backendPids(monitor, database)).map(pssMb)), pgAllPss: sum(postgresPids().map(pssMb)) };
+  const settledAfter = await settled(sundial.pid);
+  idle = { settledAfter, sundialRss: rssMb(sundial.pid), pgPss: sum((await backendPids(monitor, database)).map(pssMb)), pgAllPss: sum(postgresPids().map(pssMb)) };
   for (const v of VIEWS) {
     const res = await fetch(`${sundial.url}/api/v2/views/${v.id}/count.json`, { headers: { authorization: agentAuth } });
     viewCounts.set(v.id, ((await res.json()) as { view_count: { value: number } }).view_count.value);
