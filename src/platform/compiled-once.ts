@@ -4,6 +4,11 @@ import type { Executor } from './db.js';
 /** Stands for a value while the statement is built; replaced by the run's value of `key`. */
 class Slot {
   constructor(readonly key: string) {}
+
+  // A build that computes with a value (`${p.a}…`, p.a + 1) would bake the stand-in into the statement.
+  [Symbol.toPrimitive](): never {
+    throw new Error(`compiledOnce: ${this.key} is used in a computation while the statement is built; pass the computed value instead`);
+  }
 }
 
 /**

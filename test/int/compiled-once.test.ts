@@ -51,6 +51,11 @@ describe('statements compiled once', () => {
     await expect(byNote(db, {} as { id: number })).rejects.toThrow(/no value for id/);
   });
 
+  it('refuses a build that computes with a value instead of placing it', async () => {
+    const computed = compiledOnce((d, p: { note: string }) => sql<{ id: number }>`SELECT id FROM probe WHERE note = ${`${p.note}!`}`);
+    await expect(computed(db, { note: 'first' })).rejects.toThrow(/note is used in a computation/);
+  });
+
   it('reads by one id or by several, in both forms', async () => {
     const notes = compiledByIds((d, ids) => d.selectFrom('probe' as never).select([sql<number>`id`.as('id'), sql<string | null>`note`.as('note')]).where(sql`id`, '=', ids).orderBy(sql`id`));
     expect(await notes(db, [1])).toEqual([{ id: 1, note: 'first' }]);

@@ -14,8 +14,12 @@ export async function loadTicketRelations(db: Executor, ticketId: number, actor:
   return { isCollaborator: !!row };
 }
 
-const ticketById = compiledOnce((db, p: { id: number }) => db.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', p.id).where('deleted_at', 'is', null));
+const liveTicket = (db: Executor, id: number) => db.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', id).where('deleted_at', 'is', null);
+const ticketById = compiledOnce((db, p: { id: number }) => liveTicket(db, p.id));
 export const findTicket = async (db: Executor, id: number): Promise<Ticket | undefined> => (await ticketById(db, { id }))[0];
+const lockedTicketById = compiledOnce((db, p: { id: number }) => liveTicket(db, p.id).forUpdate());
+/** The ticket, locked until the transaction ends (writes read it so before changing it). */
+export const lockTicket = async (tx: Executor, id: number): Promise<Ticket | undefined> => (await lockedTicketById(tx, { id }))[0];
 
 /**
  * The ids of a ticket's requester and CCs, for `users.id IN (…)`. A UNION, because `id = requester OR id IN

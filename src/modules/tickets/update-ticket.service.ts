@@ -10,7 +10,6 @@ import { requireVerified } from '../../permissions/guards.js';
 import { canCommentOnTicket, canSeeTicket } from '../../permissions/tickets.js';
 import { AuditWriter } from './audit-writer.js';
 import { ticketColumns } from '../../platform/columns.js';
-import { PREPARED } from '../../platform/prepared-statements.js';
 import { compiledOnce } from '../../platform/compiled-once.js';
 import { scheduleAutoClose } from './auto-close.js';
 import { refreshTicketSla } from '../sla/engine.js';
@@ -22,7 +21,7 @@ import { notifyTicketEvent } from './notifications.js';
 import { canTransition, REOPENED_BY_CUSTOMER_COMMENT } from './status-machine.js';
 import type { TicketChanges } from './ticket-input.js';
 import { applyCcChanges, checkAssignee, checkComment, checkGroup, checkOrganization, userIdForEmail, writeComment, type WrittenComment } from './ticket-parts.js';
-import { loadTicketRelations, nextUpdatedAt } from './tickets.repository.js';
+import { loadTicketRelations, lockTicket, nextUpdatedAt } from './tickets.repository.js';
 
 /** What end users may change on their requests: reply, CCs, and "this solved my problem". */
 const CUSTOMER_KEYS = new Set<keyof TicketChanges>(['comment', 'ccs', 'solvedByRequester']);
@@ -44,10 +43,6 @@ export const conflict = () =>
  * attachments and the status the workflow implies, with an audit of every change. The row is locked
  * and the UPDATE is compare-and-set on `updated_at`, so concurrent writers serialize and never lose work.
  */
-const lockTicket = compiledOnce((db, p: { id: number }) =>
-  db.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', p.id).where('deleted_at', 'is', null).forUpdate(),
-);
-
 /** Every editable column, set from the row as changed (a fixed shape, so compiled once). */
 type TicketWrite = Pick<Ticket, 'id' | 'subject' | 'priority' | 'type' | 'status' | 'assignee_id' | 'group_id' | 'organization_id' | 'form_id' | 'do_not_close' | 'tags' | 'external_id' | 'solved_at'> & {
   /** updated_at as read under the lock: the row is written only if it still holds it. */
@@ -99,7 +94,7 @@ export async function updateTicket(
   if (!agent && keys.some((k) => !CUSTOMER_KEYS.has(k))) throw new AppError('Forbidden', 'Customers can only reply, add CCs or mark a request solved');
 
   const outcome = await ctx.db.transaction().execute(async (tx): Promise<UpdateOutcome | { followUpFrom: Ticket }> => {
-    const [ticket] = await lockTicket(tx, { id: args.ticketId });
+    const ticket = await lockTicket(tx, args.ticketId);
     if (!ticket) throw notFound();
     const rel = await loadTicketRelations(tx, ticket.id, actor);
     if (!canSeeTicket(actor, ticket, rel)) throw notFound();
