@@ -64,7 +64,8 @@ function authStatement<R extends object>(find: (db: Executor, p: AuthValues) => 
 const authValues = (hash: Buffer, count: HitsToCount | undefined, email = ''): AuthValues => ({
   hash,
   email,
-  now: count?.now ?? new Date(),
+  // Sessions expire by the wall clock, whatever clock the rate limits count on.
+  now: new Date(),
   ...(count ? limitWindows(count.limits, count.now) : { keys: [], starts: [] }),
 });
 
