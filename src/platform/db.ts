@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import type { Database } from './db-types.js';
 import { prepareStatements } from './prepared-statements.js';
+import { DeferringKysely } from './after-commit.js';
 
 // int8 ids and counts fit in a double (< 2^53), as Zendesk's own ids do; numeric stays a string.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -99,6 +100,6 @@ export function createDb(connectionString: string, options: DbOptions = {}): { d
   );
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new DeferringKysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool };
 }

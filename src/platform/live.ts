@@ -1,6 +1,8 @@
 import pg from 'pg';
-import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from './db.js';
+import { sql } from 'kysely';
+import type { Db, Executor } from './db.js';
+import type { Database } from './db-types.js';
+import { afterCommit } from './after-commit.js';
 
 const CHANNEL = 'sundial_live';
 
@@ -11,8 +13,8 @@ export type LiveEvent =
 type Listener = (event: LiveEvent) => void;
 
 /**
- * Fans ticket events out to every node: writers NOTIFY inside their transaction (delivered only if it
- * commits), each node LISTENs on one connection and hands events to its local subscribers (SSE streams).
+ * Fans ticket events out to every node: writers announce them once their transaction commits (announceLive),
+ * each node LISTENs on one connection and hands events to its local subscribers (SSE streams).
  */
 export class LiveHub {
   private client: pg.Client | null = null;
@@ -72,13 +74,44 @@ export class LiveHub {
   }
 }
 
-/** Announces an event to every node once the caller's transaction commits. */
-export async function publishLive(tx: Executor, event: LiveEvent): Promise<void> {
-  await sql`SELECT pg_notify(${CHANNEL}, ${JSON.stringify(event)})`.execute(tx);
+/**
+ * Announces an event to every node once the caller's transaction commits. The NOTIFY goes out after the
+ * commit, not in it: PostgreSQL commits notifying transactions one at a time, each holding a global lock
+ * through its WAL flush, which halved the commits a second of ten concurrent writers (pgbench: 1,800
+ * against 3,400-4,600 without it). Events of a node are sent in order, batched while one is in flight,
+ * without waiting for their own flush (a lost announcement costs an open page a refetch, which a
+ * reconnect does anyway).
+ */
+export async function announceLive(executor: Executor, event: LiveEvent): Promise<void> {
+  const payload = JSON.stringify(event);
+  if (afterCommit<Database>(executor, (db) => announcerOf(db).send(payload))) return;
+  await sql`SELECT pg_notify(${CHANNEL}, ${payload})`.execute(executor);
 }
 
-/**
- * The same announcement as an expression, for a statement that writes what it announces (saves a round
- * trip on every ticket change). `event` must build a LiveEvent as JSON.
- */
-export const liveNotification = (event: RawBuilder<unknown>) => sql<void>`pg_notify(${CHANNEL}, (${event})::text)`;
+const announcers = new WeakMap<Db, Announcer>();
+const announcerOf = (db: Db) => announcers.get(db) ?? announcers.set(db, new Announcer(db)).get(db)!;
+
+class Announcer {
+  private queue: string[] = [];
+  private sending: Promise<void> | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  send(payload: string): Promise<void> {
+    this.queue.push(payload);
+    return (this.sending ??= this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, 500);
+        await sql`SELECT set_config('synchronous_commit', 'off', true), pg_notify(${CHANNEL}, p) FROM unnest(${batch}::text[]) WITH ORDINALITY AS e(p, n) ORDER BY e.n`
+          .execute(this.db)
+          .catch(() => undefined);
+      }
+    } finally {
+      this.sending = null;
+    }
+  }
+}

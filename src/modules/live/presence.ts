@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db.js';
-import { publishLive } from '../../platform/live.js';
+import { announceLive } from '../../platform/live.js';
 
 /** A viewer that missed this many seconds of heartbeats is gone (its node died or lost the network). */
 export const PRESENCE_TTL_SECONDS = 45;
@@ -12,7 +12,7 @@ export async function joinTicket(db: Db, ticketId: number, userId: number, conne
       .values({ ticket_id: ticketId, user_id: userId, connection_id: connectionId })
       .onConflict((oc) => oc.columns(['ticket_id', 'connection_id']).doUpdateSet({ seen_at: sql`now()` }))
       .execute();
-    await publishLive(tx, { type: 'presence', ticket_id: ticketId });
+    await announceLive(tx, { type: 'presence', ticket_id: ticketId });
   });
 }
 
@@ -23,7 +23,7 @@ export async function heartbeat(db: Db, ticketId: number, connectionId: string):
 export async function leaveTicket(db: Db, ticketId: number, connectionId: string): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('ticket_viewers').where('ticket_id', '=', ticketId).where('connection_id', '=', connectionId).execute();
-    await publishLive(tx, { type: 'presence', ticket_id: ticketId });
+    await announceLive(tx, { type: 'presence', ticket_id: ticketId });
   });
 }
 

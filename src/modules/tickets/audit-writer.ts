@@ -2,7 +2,7 @@ import type { Executor } from '../../platform/db.js';
 import type { TicketAuditEventsTable, TicketCommentsTable } from '../../platform/db-types.js';
 import { sql, type Insertable } from 'kysely';
 import { compiledOnce } from '../../platform/compiled-once.js';
-import { liveNotification } from '../../platform/live.js';
+import { announceLive } from '../../platform/live.js';
 
 export interface AuditEvent {
   /**
@@ -18,21 +18,8 @@ export interface AuditEvent {
   comment_id?: number;
 }
 
-/**
- * Every change to a ticket goes through an audit, so this is the one place that tells open pages:
- * a LiveEvent {type: 'ticket', ticket_id, author_id, at}, with `at` as toISOString() would print it.
- */
 const openAudit = compiledOnce((db, p: { ticketId: number; authorId: number | null; via: string; metadata: string }) =>
-  db
-    .with('audit', (w) => w.insertInto('ticket_audits').values({ ticket_id: p.ticketId, author_id: p.authorId, via_channel: p.via, metadata: p.metadata }).returning(['id', 'created_at']))
-    .selectFrom('audit')
-    .select([
-      'audit.id',
-      liveNotification(
-        sql`json_build_object('type', 'ticket', 'ticket_id', ${p.ticketId}::bigint, 'author_id', ${p.authorId}::bigint,
-          'at', to_char(audit.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`,
-      ).as('announced'),
-    ]),
+  db.insertInto('ticket_audits').values({ ticket_id: p.ticketId, author_id: p.authorId, via_channel: p.via, metadata: p.metadata }).returning(['id', 'created_at']),
 );
 
 /**
@@ -86,6 +73,8 @@ export class AuditWriter {
 
   async open(tx: Executor, ticketId: number, authorId: number | null, via: string, metadata: Record<string, unknown> = {}): Promise<number> {
     const [audit] = await openAudit(tx, { ticketId, authorId, via, metadata: JSON.stringify(metadata) });
+    // Every change to a ticket goes through an audit, so this is the one place that tells open pages.
+    await announceLive(tx, { type: 'ticket', ticket_id: ticketId, author_id: authorId, at: audit.created_at.toISOString() });
     return audit.id;
   }
 
