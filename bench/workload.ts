@@ -122,7 +122,10 @@ const OPS: Op[] = [
   { name: 'show ticket (+users,groups,orgs)', next: (n) => get(`/api/v2/tickets/${at(showIds, n)}.json?include=users,groups,organizations`) },
   { name: 'ticket comments (+users)', next: (n) => get(`/api/v2/tickets/${at(showIds, n)}/comments.json?include=users`) },
   ...VIEWS.flatMap((v) => [
-    { name: `view ${v.id} ${v.title}: page 1`, next: () => get(`/api/v2/views/${v.id}/tickets.json?per_page=${PER_PAGE}`) },
+    // The workspace reads a view's first page by cursor, without a count (it polls count_many apart); Zendesk
+    // clients read it by offset, which counts the whole view.
+    { name: `view ${v.id} ${v.title}: page 1 (cursor)`, next: () => get(`/api/v2/views/${v.id}/tickets.json?page[size]=${PER_PAGE}`) },
+    { name: `view ${v.id} ${v.title}: page 1 (offset, counted)`, next: () => get(`/api/v2/views/${v.id}/tickets.json?per_page=${PER_PAGE}`) },
     // Deep pages by cursor (keyset), as clients are told to page past the first few: the same rows as page
     // deepPage() of the offset API, without reading and skipping the pages before it.
     { name: `view ${v.id} ${v.title}: deep page (cursor)`, next: () => get(`/api/v2/views/${v.id}/tickets.json?page[size]=${PER_PAGE}&page[after]=${deepCursors.get(v.id) ?? ''}`) },

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterCommit } from '../../src/platform/after-commit.js';
+import type { Database } from '../../src/platform/db-types.js';
 import { createDb, type Db } from '../../src/platform/db.js';
 import { announceLive, LiveHub, type LiveEvent } from '../../src/platform/live.js';
 import { createTestDatabase } from '../harness.js';
@@ -56,7 +57,7 @@ describe('work held until commit', () => {
     await until(() => ran === 1);
     expect(ran).toBe(1);
     const controlled = await db.startTransaction().execute();
-    expect(afterCommit(controlled, async () => void ran++)).toBe(false);
+    expect(afterCommit<Database>(controlled, async () => void ran++)).toBe(false);
     await controlled.rollback().execute();
     expect(ran).toBe(1);
   });

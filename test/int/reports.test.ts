@@ -519,3 +519,22 @@ describe('ids beyond 32 bits (imports keep their source ids)', () => {
     await db.deleteFrom('tickets').where('id', '=', big.ticket).execute();
   });
 });
+
+describe('SLA counters past 65,535 (kept in 16 bits until one is)', () => {
+  it('are read exactly, followed incrementally and loaded afresh', async () => {
+    const db = env.ctx.db;
+    const ticket = await fileTicket(await createCustomer(env, await createOrganization(env, { plan: 'enterprise', timeZone: 'UTC' })), 'high');
+    const followed = new FactStore(db);
+    await followed.sync();
+    await sql`UPDATE ticket_facts SET next_reply_minutes = array_fill(3::double precision, ARRAY[66000]), next_reply_achieved = 70000,
+      next_reply_breached = 65536, updates_achieved = 65537, updates_breached = 2, txid = pg_current_xact_id() WHERE ticket_id = ${ticket}`.execute(db);
+    await followed.sync();
+    const fresh = new FactStore(db);
+    await fresh.sync();
+    for (const store of [followed, fresh]) {
+      const i = store.slotOf(ticket);
+      expect([store.nrtCount[i], store.nrtAchieved[i], store.nrtBreached[i], store.updAchieved[i], store.updBreached[i]]).toEqual([66000, 70000, 65536, 65537, 2]);
+      expect(store.nrtPool[store.nrtOffset[i] + 65999]).toBe(3);
+    }
+  });
+});

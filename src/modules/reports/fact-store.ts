@@ -180,12 +180,15 @@ const COLUMNS = [
   'csatRating', 'csatComment',
 ] as const;
 
+const COUNTERS = ['nrtCount', 'nrtAchieved', 'nrtBreached', 'updAchieved', 'updBreached'] as const;
+
 /**
  * Facts of every ticket as typed-array columns; slot i is one ticket. Absent numbers are NaN. Group,
  * assignee and organization are codes into their Codes (-1: none; groupOf etc. give the id or NaN).
  * Bytes per ticket: times and minutes are exact doubles (6 × 8), ticket and rating ids Uint32 until one
  * does not fit (then doubles), id and category codes and the reply-pool offset 4 each, SLA counters 2
- * each, enumerations 1 each: 94, plus about 4 for the slot index and 8 per next-reply value in the pool.
+ * each (4 once a ticket counts past 65,535), enumerations 1 each: 94, plus about 4 for the slot index
+ * and 8 per next-reply value in the pool.
  * The first load sizes the columns from a count of the rows it reads, so they hold little slack.
  */
 export class FactStore {
@@ -218,11 +221,12 @@ export class FactStore {
   frt = new Float64Array(0);
   frtSla = new Uint8Array(0);
   nrtOffset = new Int32Array(0);
-  nrtCount = new Uint16Array(0);
-  nrtAchieved = new Uint16Array(0);
-  nrtBreached = new Uint16Array(0);
-  updAchieved = new Uint16Array(0);
-  updBreached = new Uint16Array(0);
+  /** SLA counters: Uint16Array until a ticket counts past 65,535 (then Uint32Array), as they would wrap. */
+  nrtCount: Uint16Array | Uint32Array = new Uint16Array(0);
+  nrtAchieved: Uint16Array | Uint32Array = new Uint16Array(0);
+  nrtBreached: Uint16Array | Uint32Array = new Uint16Array(0);
+  updAchieved: Uint16Array | Uint32Array = new Uint16Array(0);
+  updBreached: Uint16Array | Uint32Array = new Uint16Array(0);
   wait = new Float64Array(0);
   resolution = new Float64Array(0);
   csat = new Uint8Array(0);
@@ -328,6 +332,10 @@ export class FactStore {
     if (this.csatRating instanceof Uint32Array) this.csatRating = Float64Array.from(this.csatRating, (v) => (v === 0 ? NaN : v));
   }
 
+  private widenCounters() {
+    for (const key of COUNTERS) if (this[key] instanceof Uint16Array) this[key] = Uint32Array.from(this[key]);
+  }
+
   private apply(r: Row) {
     const id = Number(r.ticket_id);
     let i = this.slots.get(id);
@@ -356,7 +364,9 @@ export class FactStore {
     this.assigneeCode[i] = this.assignees.add(r.assignee_id === null ? null : Number(r.assignee_id));
     this.organizationCode[i] = this.organizations.add(r.organization_id === null ? null : Number(r.organization_id));
     this.frt[i] = nan(r.first_reply_minutes);
-    this.setReplies(i, r.next_reply === null ? null : r.next_reply.split(';').map(Number), fresh);
+    const replies = r.next_reply === null ? null : r.next_reply.split(';').map(Number);
+    if (this.nrtCount instanceof Uint16Array && Math.max(replies?.length ?? 0, r.next_reply_achieved, r.next_reply_breached, r.updates_achieved, r.updates_breached) > 0xffff) this.widenCounters();
+    this.setReplies(i, replies, fresh);
     this.nrtAchieved[i] = r.next_reply_achieved;
     this.nrtBreached[i] = r.next_reply_breached;
     this.updAchieved[i] = r.updates_achieved;
