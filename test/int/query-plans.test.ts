@@ -14,6 +14,7 @@ import { apiToken } from '../../bench/lib.js';
 import type { Actor } from '../../src/modules/accounts/actor.js';
 import { encodeCursor } from '../../src/platform/pagination.js';
 import { VIEWS, type ViewDefinition } from '../../src/modules/views/view-definitions.js';
+import { pickAgent } from '../../src/modules/shifts/routing.js';
 import { startTestApp, type TestEnv } from '../harness.js';
 
 /** Enough rows that index and sequential plans are costed apart (~30 MB of tickets, ~150k comments). */
@@ -270,5 +271,28 @@ describe('search field filters use indexes', () => {
       'type:ticket status:hold created>7days',
     ];
     await expectNoSeqScan(agentAuth, ...queries.map((q) => `/api/v2/search?query=${encodeURIComponent(q)}&per_page=25`));
+  });
+});
+
+describe('routing', () => {
+  it("least_open counts each candidate agent's workload from an index alone", async () => {
+    const regions = await env.ctx.db.selectFrom('regions').select('id').execute();
+    captured.length = 0;
+    capturing = true;
+    let picked;
+    try {
+      picked = await pickAgent(env.ctx.db, { regionIds: regions.map((r) => r.id), groupId: null, strategy: 'least_open' });
+    } finally {
+      capturing = false;
+    }
+    expect(picked).not.toBeNull();
+    const [pick] = captured.filter((q) => q.text.includes('"users"'));
+    const plan = nodes(pick.prepared ? await genericPlan(pick) : await customPlan(pick));
+    console.log(`routing pick\n    ${plan.map(describeNode).join(', ')}`);
+    const onTickets = plan.filter((n) => n['Relation Name'] === 'tickets' || n['Index Name']?.startsWith('tickets_'));
+    expect([...new Set(onTickets.map((n) => n['Index Name']).filter(Boolean))]).toEqual(['tickets_agent_workload_idx']);
+    // Without the heap only with a current visibility map (see the count test above).
+    const vm = (await explainer.query("SELECT relpages, relallvisible FROM pg_class WHERE relname = 'tickets'")).rows[0] as { relpages: number; relallvisible: number };
+    if (vm.relallvisible >= 0.9 * vm.relpages) expect(onTickets.map(describeNode)).toEqual(['Index Only Scan on tickets using tickets_agent_workload_idx']);
   });
 });
