@@ -38,11 +38,6 @@ export interface UpdateOutcome {
 export const conflict = () =>
   new AppError('Conflict', 'Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again.');
 
-/**
- * Applies one change set to a ticket in one transaction: field edits, assignment, CCs, a comment with
- * attachments and the status the workflow implies, with an audit of every change. The row is locked
- * and the UPDATE is compare-and-set on `updated_at`, so concurrent writers serialize and never lose work.
- */
 /** Every editable column, set from the row as changed (a fixed shape, so compiled once). */
 type TicketWrite = Pick<Ticket, 'id' | 'subject' | 'priority' | 'type' | 'status' | 'assignee_id' | 'group_id' | 'organization_id' | 'form_id' | 'do_not_close' | 'tags' | 'external_id' | 'solved_at'> & {
   /** updated_at as read under the lock: the row is written only if it still holds it. */
@@ -73,6 +68,11 @@ const writeTicket = compiledOnce((db, p: TicketWrite) =>
     .returning(ticketColumns),
 );
 
+/**
+ * Applies one change set to a ticket in one transaction: field edits, assignment, CCs, a comment with
+ * attachments and the status the workflow implies, with an audit of every change. The row is locked
+ * and the UPDATE is compare-and-set on `updated_at`, so concurrent writers serialize and never lose work.
+ */
 export async function updateTicket(
   ctx: AppContext,
   args: {
