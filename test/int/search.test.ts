@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { createAgent, createCustomer, createOrganization, formsOf, technicalRequest, uniq, type Actor } from '../factories.js';
 import { startTestApp, type TestEnv } from '../harness.js';
 import { matchingIds, planSearch, searchTickets } from '../../src/modules/search/search.service.js';
-import { windowsFrom } from '../../src/modules/search/windows.js';
+import { nextWindow } from '../../src/modules/search/windows.js';
 
 let env: TestEnv;
 let agent: Actor;
@@ -160,10 +160,13 @@ describe('search over tickets whose ids are far apart', () => {
     expect(stored.rows[0].vector).toContain(`'${word}'`); // the internal note is part of the ticket's document
     // Every window the search builds selects exactly the stored vectors of the tickets inside it.
     for (const edge of made) {
-      for (const w of windowsFrom(edge, 'desc', { min: 0, max: 2 ** 40 })) {
-        const inside = await env.ctx.db.executeQuery<{ ticket_id: number }>(sql`SELECT ticket_id FROM ticket_search WHERE vector @@ ${w.query} ORDER BY ticket_id`.compile(env.ctx.db));
+      for (const span of [1, 5_000, 100_000, 500_000]) {
+        const w = nextWindow(edge, 'desc', span, { min: 0, max: 2 ** 40 })!;
+        const inside = await env.ctx.db.executeQuery<{ ticket_id: number }>(
+          sql`SELECT ticket_id FROM ticket_search WHERE ${w.query ? sql`vector @@ ${w.query} AND` : sql``} ticket_id BETWEEN ${w.from} AND ${w.to} ORDER BY ticket_id`.compile(env.ctx.db),
+        );
         expect(inside.rows.map((r) => r.ticket_id)).toEqual(made.filter((id) => id >= w.from && id <= w.to));
-        expect(inside.rows.length).toBeGreaterThan(0);
+        expect(inside.rows.map((r) => r.ticket_id)).toContain(edge);
       }
     }
 
@@ -185,6 +188,12 @@ describe('search over tickets whose ids are far apart', () => {
     expect(await matchingIds(env.ctx, actor, plan, 'desc', 1)).toEqual([made[3]]);
     expect(await matchingIds(env.ctx, actor, plan, 'desc', 2)).toEqual([made[3], made[2]]);
     expect(await matchingIds(env.ctx, actor, plan, 'asc', 2, made[0])).toEqual([made[1], made[2]]);
+    // With statistics the word drives consecutive windows sized from its share, widening across the gaps.
+    await env.ctx.db.executeQuery(sql`ANALYZE ticket_search`.compile(env.ctx.db));
+    for (const want of [1, 2, 3, 4, 10]) expect(await matchingIds(env.ctx, actor, plan, 'desc', want)).toEqual([...made].reverse().slice(0, want));
+    expect(await matchingIds(env.ctx, actor, plan, 'desc', 2, made[3])).toEqual([made[2], made[1]]);
+    expect(await matchingIds(env.ctx, actor, plan, 'asc', 2, made[0])).toEqual([made[1], made[2]]);
+    expect(await matchingIds(env.ctx, actor, planSearch(`${word} Other`, {}), 'desc', 5)).toEqual([made[2]]);
 
     const exported: number[] = [];
     let url: string | null = `/api/v2/search/export?query=${word}&filter[type]=ticket&page[size]=1`;

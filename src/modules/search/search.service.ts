@@ -4,7 +4,7 @@ import type { Group, Organization, Ticket, User } from '../../platform/db-types.
 import type { Actor } from '../accounts/actor.js';
 import { documentIds, documentMatch, fieldCondition, tsQuery, type TextForm } from './ticket-filter.js';
 import { documentShare, estimatedRows } from './estimate.js';
-import { windowsFrom, type IdWindow } from './windows.js';
+import { nextWindow, type IdWindow } from './windows.js';
 import { parseQuery, QueryError, type FieldTerm, type Term, type TextTerm } from './query.js';
 
 export type ResultType = 'ticket' | 'user' | 'organization' | 'group';
@@ -100,36 +100,49 @@ function ticketOrder(plan: SearchPlan) {
   }
 }
 
+/** Windows are sized for a quarter more matches than the density suggests, so one usually suffices. */
+const WINDOW_MARGIN = 1.25;
+
 /**
  * Up to `want` matching ticket ids in id order from `after` (exclusive), newest first or upward.
  * Field filters that leave few tickets (the planner's estimate) drive the query and each of those
- * tickets is probed for the words. Otherwise the words drive it, through id windows of growing
- * size, so a word found in a million tickets reads only as many matches as a page needs.
+ * tickets is probed for the words. Otherwise the words drive it, through consecutive id windows
+ * sized for the matches still wanted: the statistics' share of matching tickets sizes the first,
+ * the density of matches seen so far the next, so a word found in a million tickets reads little
+ * more than the matches a page needs, and none twice.
  */
 export async function matchingIds(ctx: AppContext, actor: Actor, plan: SearchPlan, direction: 'desc' | 'asc', want: number, after?: number): Promise<number[]> {
-  const run = async (shape: QueryShape) => {
+  const run = async (shape: QueryShape, limit: number) => {
     // Words alone: ticket ids straight from the index, the tickets themselves never visited.
-    if (!plan.fields.length) return documentIds(ctx.db, plan.text, { direction, limit: want, after, window: shape.window?.query });
+    if (!plan.fields.length) return documentIds(ctx.db, plan.text, { direction, limit, after, window: shape.window });
     let q = (await ticketQuery(ctx, actor, plan, shape)).select('tickets.id');
     if (after !== undefined) q = q.where('tickets.id', direction === 'asc' ? '>' : '<', after);
-    return (await q.orderBy('tickets.id', direction).limit(want).execute()).map((r) => r.id);
+    return (await q.orderBy('tickets.id', direction).limit(limit).execute()).map((r) => r.id);
   };
   if (plan.fields.length && (await estimatedRows(ctx.db, (await ticketQuery(ctx, actor, plan, { form: 'probe', fieldsOnly: true })).select('tickets.id').compile())) < ctx.config.searchFilterFirstRows) {
-    return run({ form: 'probe' });
+    return run({ form: 'probe' }, want);
   }
   const [bounds, share] = await Promise.all([
     ctx.db.selectFrom('tickets').select((eb) => [eb.fn.min('id').as('min'), eb.fn.max('id').as('max')]).executeTakeFirstOrThrow(),
     documentShare(ctx.db, plan.text.filter((t) => !t.negated)),
   ]);
   if (bounds.max === null || bounds.min === null) return [];
-  const edge = after === undefined ? (direction === 'desc' ? bounds.max : bounds.min) : direction === 'desc' ? after - 1 : after + 1;
-  // Windows the statistics say hold too few matches would only be read again by the next one.
-  const windows = windowsFrom(edge, direction, { min: bounds.min, max: bounds.max });
-  for (const window of windows.filter((w, i) => i === windows.length - 1 || (w.to - w.from + 1) * share >= want)) {
-    const ids = await run({ form: 'index', window });
-    if (ids.length >= want) return ids;
+  // Without statistics (a fresh database) nothing says how far to look: the first window is everything.
+  if (share === 0) return run({ form: 'index' }, want);
+  const found: number[] = [];
+  let edge = after === undefined ? (direction === 'desc' ? bounds.max : bounds.min) : direction === 'desc' ? after - 1 : after + 1;
+  let covered = 0;
+  while (found.length < want) {
+    const density = found.length ? found.length / covered : share;
+    // Windows that found nothing say only that the word is rarer here: look four times as far.
+    const span = covered && !found.length ? 4 * covered : Math.ceil(((want - found.length) / density) * WINDOW_MARGIN);
+    const window = nextWindow(edge, direction, span, { min: bounds.min, max: bounds.max });
+    if (!window) break;
+    found.push(...(await run({ form: 'index', window }, want - found.length)));
+    covered += window.to - window.from + 1;
+    edge = direction === 'desc' ? window.from - 1 : window.to + 1;
   }
-  return run({ form: 'index' });
+  return found;
 }
 
 export interface TicketPage {

@@ -3,6 +3,7 @@ import type { Executor } from '../../platform/db.js';
 import type { Database } from '../../platform/db-types.js';
 import type { Actor } from '../accounts/actor.js';
 import { parseDateValue, QueryError, type FieldTerm, type Operator, type TextTerm } from './query.js';
+import type { IdWindow } from './windows.js';
 
 type EB = ExpressionBuilder<Database, 'tickets'>;
 type Condition = Expression<SqlBool>;
@@ -46,13 +47,15 @@ export function documentQuery(terms: TextTerm[], window?: RawBuilder<unknown>) {
 
 /**
  * Ids of tickets whose document matches, read from the index alone (deleted tickets have none), in
- * id order after `after`. Needs a positive term: the index cannot list what a word is not in.
+ * id order after `after` and inside `window` if given. Needs a positive term: the index cannot list
+ * what a word is not in.
  */
-export async function documentIds(db: Executor, terms: TextTerm[], o: { direction: 'asc' | 'desc'; limit: number; after?: number; window?: RawBuilder<unknown> }): Promise<number[]> {
+export async function documentIds(db: Executor, terms: TextTerm[], o: { direction: 'asc' | 'desc'; limit: number; after?: number; window?: IdWindow }): Promise<number[]> {
   const asc = o.direction === 'asc';
   const after = o.after === undefined ? sql`` : asc ? sql`AND ticket_id > ${o.after}` : sql`AND ticket_id < ${o.after}`;
+  const range = o.window ? sql`AND ticket_id BETWEEN ${o.window.from} AND ${o.window.to}` : sql``;
   const { rows } = await sql<{ ticket_id: number }>`
-    SELECT ticket_id FROM ticket_search WHERE vector @@ ${documentQuery(terms, o.window)} ${after}
+    SELECT ticket_id FROM ticket_search WHERE vector @@ ${documentQuery(terms, o.window?.query)} ${after} ${range}
     ORDER BY ticket_id ${asc ? sql`ASC` : sql`DESC`} LIMIT ${o.limit}`.execute(db);
   return rows.map((r) => Number(r.ticket_id));
 }
