@@ -274,6 +274,25 @@ describe('search field filters use indexes', () => {
   });
 });
 
+describe('free words in search', () => {
+  it('find people through trigram indexes, not by reading every user', async () => {
+    const { n } = await env.ctx.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    captured.length = 0;
+    capturing = true;
+    try {
+      const res = await env.app.inject({ method: 'GET', url: '/api/v2/search?query=websocket&per_page=25', headers: { authorization: agentAuth } });
+      expect(res.statusCode).toBe(200);
+    } finally {
+      capturing = false;
+    }
+    const [people] = captured.filter((q) => /^\s*select/i.test(q.text) && q.text.includes('from "users"'));
+    const plan = nodes(await customPlan(people));
+    console.log(`people search over ${n} users\n    ${plan.map(describeNode).join(', ')}`);
+    expect(plan.some((p) => p['Node Type'] === 'Seq Scan')).toBe(false);
+    expect(plan.filter((p) => p['Index Name']?.endsWith('_trgm_idx')).map((p) => p['Index Name'])).toEqual(['users_name_trgm_idx', 'users_email_trgm_idx']);
+  });
+});
+
 describe('routing', () => {
   it("least_open counts each candidate agent's workload from an index alone", async () => {
     const regions = await env.ctx.db.selectFrom('regions').select('id').execute();
