@@ -10,6 +10,8 @@ export interface ViewDefinition {
   description: string;
   filter: Filter;
   sort: { by: SortKey; order: 'asc' | 'desc' };
+  /** Its tickets depend on who asks (its filter reads the actor); the others are the same for every agent. */
+  perAgent?: true;
 }
 
 export const SORT_KEYS = ['id', 'created_at', 'updated_at', 'priority', 'status', 'subject', 'sla_next_breach_at', 'solved_at'] as const;
@@ -40,6 +42,7 @@ export const VIEWS: readonly ViewDefinition[] = [
     description: 'Open tickets assigned to you',
     filter: (eb, actor) => eb.and([eb('tickets.assignee_id', '=', actor.user.id), eb('tickets.status', 'in', ['new', 'open'])]),
     sort: { by: 'updated_at', order: 'asc' },
+    perAgent: true,
   },
   { id: 3, title: 'Pending', description: 'Waiting on the customer', filter: (eb) => eb('tickets.status', '=', 'pending'), sort: { by: 'updated_at', order: 'asc' } },
   { id: 4, title: 'On hold', description: 'Waiting on an internal team such as Sustained Engineering', filter: (eb) => eb('tickets.status', '=', 'hold'), sort: { by: 'updated_at', order: 'asc' } },

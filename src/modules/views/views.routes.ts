@@ -9,6 +9,7 @@ import type { Actor } from '../accounts/actor.js';
 import { presentTickets, sideLoads, ticketExtras } from '../tickets/ticket-views.js';
 import { SORT_KEYS, VIEWS, type ViewDefinition } from './view-definitions.js';
 import { cursorOfTicket, OFFSET_LIMIT, readViewPage, requestedSort } from './view-pages.js';
+import { SharedViewCounts, type ViewCount } from './view-counts.js';
 
 const presentView = (base: string, v: ViewDefinition) => ({
   url: resourceUrl(base, `views/${v.id}`),
@@ -53,20 +54,24 @@ export function registerViewRoutes(app: FastifyInstance, ctx: AppContext) {
 
   const count = async (actor: Actor, view: ViewDefinition) =>
     Number((await ticketsIn(actor, view).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  // Every agent sees every live ticket, so a shared view's count is one number for the whole desk.
+  const shared = new SharedViewCounts((e) => app.log.error(e, 'view count failed'));
+  const countOf = async (actor: Actor, view: ViewDefinition): Promise<ViewCount> =>
+    view.perAgent ? { value: await count(actor, view), fresh: true } : shared.get(view.id, () => count(actor, view));
+  const presentCount = (req: FastifyRequest, view: ViewDefinition, c: ViewCount) => ({ view_id: view.id, url: resourceUrl(baseUrl(req), `views/${view.id}/count`), value: c.value, pretty: String(c.value), fresh: c.fresh });
 
   app.get('/api/v2/views/count_many', async (req) => {
     const actor = requireAgent(req);
     const ids = parseIdList((req.query as Record<string, unknown>).ids, 20);
     const views = ids.map((id) => VIEWS.find((v) => v.id === id)).filter((v): v is ViewDefinition => !!v);
-    const counts = await Promise.all(views.map((v) => count(actor, v)));
-    return { view_counts: views.map((v, i) => ({ view_id: v.id, url: resourceUrl(baseUrl(req), `views/${v.id}/count`), value: counts[i], pretty: String(counts[i]), fresh: true })) };
+    const counts = await Promise.all(views.map((v) => countOf(actor, v)));
+    return { view_counts: views.map((v, i) => presentCount(req, v, counts[i])) };
   });
 
   app.get('/api/v2/views/:id/count', async (req) => {
     const actor = requireAgent(req);
     const view = viewOf((req.params as { id: string }).id);
-    const value = await count(actor, view);
-    return { view_count: { view_id: view.id, url: resourceUrl(baseUrl(req), `views/${view.id}/count`), value, pretty: String(value), fresh: true } };
+    return { view_count: presentCount(req, view, await countOf(actor, view)) };
   });
 
   /**
