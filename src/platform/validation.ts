@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DateTime } from 'luxon';
+import { IANAZone } from 'luxon';
 
 const EMAIL = /^[^\s@<>()",;:\\[\]]{1,64}@(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
@@ -17,7 +17,8 @@ export const nameField = z.string().trim().min(1, 'cannot be blank').max(255, 'i
 
 export const timeZoneField = z
   .string()
-  .refine((tz) => DateTime.local().setZone(tz).isValid, 'is not a valid IANA time zone (for example Europe/Berlin)');
+  // A named zone only: Luxon would also take offsets such as UTC+99, which no business calendar means.
+  .refine((tz) => IANAZone.isValidZone(tz), 'is not a valid IANA time zone (for example Europe/Berlin)');
 
 const COMMON_PASSWORDS = new Set(['password', 'password1', '12345678', '123456789', '1234567890', 'qwertyui', 'qwerty123', 'iloveyou', 'sunshine', 'letmein1', 'welcome1', 'admin123', 'abc12345', 'passw0rd', 'football', 'baseball', 'mattermost', 'sundial1']);
 

@@ -189,6 +189,13 @@ describe('API authentication and user administration', () => {
     expect(created.body.organization).toMatchObject({ name, support_plan: 'enterprise', time_zone: 'Asia/Tokyo', shared_tickets: true, shared_comments: false, domain_names: [] });
     const badZone = await admin.api.put(`/api/v2/organizations/${created.body.organization.id}`, { organization: { time_zone: 'Mars/Olympus' } });
     expect(badZone.status).toBe(422);
+    // An offset is not a zone: UTC+99 used to pass.
+    for (const time_zone of ['UTC+99', 'UTC+3', '+01:00']) {
+      const offset = await admin.api.put(`/api/v2/organizations/${created.body.organization.id}`, { organization: { time_zone } });
+      expect(offset.status, time_zone).toBe(422);
+      expect(JSON.stringify(offset.body)).toContain('IANA time zone');
+    }
+    expect((await admin.api.put(`/api/v2/organizations/${created.body.organization.id}`, { organization: { time_zone: 'UTC' } })).status).toBe(200);
     expect((await admin.api.post('/api/v2/organizations', { organization: { name: name.toLowerCase() } })).status).toBe(422);
     const groups = (await admin.api.get('/api/v2/groups')).body.groups.map((g: { name: string }) => g.name);
     expect(groups).toEqual(expect.arrayContaining(['Technical Support', 'Sales', 'Sustained Engineering']));
