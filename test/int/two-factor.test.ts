@@ -20,6 +20,16 @@ async function staffWithTwoFactor(o: { admin?: boolean } = {}) {
 
 const passwordStep = (email: string, password: string, api = new Api(env.app)) => api.post('/api/portal/login', { email, password });
 
+/** The account's own two-factor entries in the audit log, oldest first. */
+const selfServiceEntries = (userId: number) =>
+  env.ctx.db
+    .selectFrom('admin_audit_logs')
+    .select(['action', 'actor_id', 'source_type', 'after'])
+    .where('source_id', '=', userId)
+    .where('action', 'in', ['two_factor_on', 'two_factor_off', 'recovery_codes_replaced'])
+    .orderBy('id')
+    .execute();
+
 describe('two-factor enrollment', () => {
   it('shows the secret as an otpauth URI and base32 once, turns on only with a correct first code, and stores nothing in the clear', async () => {
     const agent = await createAgent(env);
@@ -187,6 +197,11 @@ describe('turning two-factor off', () => {
     const login = await passwordStep(s.user.email, s.password);
     expect(login.body.csrf_token).toBeTruthy();
     expect(login.body.two_factor_required).toBeUndefined();
+    // Turning it on and off are in the audit log, by the account holder; the refused attempts are not.
+    expect(await selfServiceEntries(s.user.id)).toEqual([
+      { action: 'two_factor_on', actor_id: s.user.id, source_type: 'user', after: { two_factor: 'on' } },
+      { action: 'two_factor_off', actor_id: s.user.id, source_type: 'user', after: { two_factor: 'off' } },
+    ]);
   });
 });
 
@@ -218,6 +233,7 @@ describe('new recovery codes', () => {
     const third = await passwordStep(s.user.email, s.password);
     expect((await new Api(env.app).post('/api/portal/login/two_factor', { challenge_token: third.body.challenge_token, recovery_code: fresh[0] })).status).toBe(200);
     expect((await s.session.get('/api/portal/session')).status).toBe(200);
+    expect((await selfServiceEntries(s.user.id)).map((e) => e.action)).toEqual(['two_factor_on', 'recovery_codes_replaced']);
   });
 
   it('take a recovery code instead of a code, which is spent with the rest', async () => {
@@ -303,6 +319,8 @@ describe('administrators', () => {
       const enrolled = new Api(env.app).withSession(cookieOf(done), done.body.csrf_token);
       expect((await enrolled.get('/api/v2/tickets')).status).toBe(200);
       expect((await anon.post('/api/portal/login/two_factor/enrollment', { challenge_token: first.body.challenge_token })).status).toBe(401);
+      // Enrolled while signing in, before any session: the entry still names the agent.
+      expect(await selfServiceEntries(agent.user.id)).toEqual([{ action: 'two_factor_on', actor_id: agent.user.id, source_type: 'user', after: { two_factor: 'on' } }]);
 
       // While required, staff cannot turn it off.
       const next = await auth.code();

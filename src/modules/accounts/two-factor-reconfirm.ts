@@ -4,7 +4,7 @@ import type { User } from '../../platform/db-types.js';
 import { AppError, invalid } from '../../platform/errors.js';
 import { verifyPassword } from '../../platform/secrets.js';
 import { replaceRecoveryCodes } from './two-factor-recovery-codes.js';
-import { getSecuritySettings, isStaffRole, verifySecondFactor, type SecondFactor } from './two-factor.service.js';
+import { getSecuritySettings, isStaffRole, recordSelfService, verifySecondFactor, type SecondFactor } from './two-factor.service.js';
 
 /**
  * Changes to one's own two-factor that a stolen session alone must not make: turning it off and
@@ -64,14 +64,18 @@ export async function disableTwoFactor(ctx: AppContext, input: Reconfirmation): 
   await withReconfirmation(ctx, { ...input, refuseWhileRequired: true }, async (tx) => {
     await tx.deleteFrom('two_factor_recovery_codes').where('user_id', '=', input.user.id).execute();
     await tx.deleteFrom('user_two_factor').where('user_id', '=', input.user.id).execute();
+    await recordSelfService(tx, input.user, 'two_factor_off', 'Two-factor authentication turned off by the account holder');
   });
 }
 
 /**
  * A new set of recovery codes (shown once) for an account with two-factor on; the old ones, used or
  * not, stop working in the same transaction. The authenticator and the sessions stay as they are.
- * Self-service like enrollment and disable, so not an admin audit log entry.
  */
 export async function regenerateRecoveryCodes(ctx: AppContext, input: Reconfirmation): Promise<string[]> {
-  return withReconfirmation(ctx, { ...input, refuseWhileRequired: false }, (tx) => replaceRecoveryCodes(tx, input.user.id));
+  return withReconfirmation(ctx, { ...input, refuseWhileRequired: false }, async (tx) => {
+    const codes = await replaceRecoveryCodes(tx, input.user.id);
+    await recordSelfService(tx, input.user, 'recovery_codes_replaced', 'New recovery codes; the old ones stopped working');
+    return codes;
+  });
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
 import type { User } from '../../platform/db-types.js';
 import { AppError, invalid, notFound } from '../../platform/errors.js';
+import { auditSourceOfSelf } from '../audit-log/audit-context.js';
 import { recordAdminAction } from '../audit-log/audit-log.service.js';
 import { openSecret, sealSecret } from './two-factor-secrets.js';
 import { replaceRecoveryCodes, spendRecoveryCode } from './two-factor-recovery-codes.js';
@@ -140,6 +141,7 @@ export async function confirmEnrollment(ctx: AppContext, input: { user: User; co
     if (step === null) throw invalid('code', 'Code: is not correct; check the time on your device and enter the current code', 'InvalidCode');
     await tx.updateTable('user_two_factor').set({ enabled_at: new Date(), last_used_step: step, updated_at: new Date() }).where('user_id', '=', input.user.id).execute();
     const codes = await replaceRecoveryCodes(tx, input.user.id);
+    await recordSelfService(tx, input.user, 'two_factor_on', 'Two-factor authentication turned on; other sessions ended');
     await tx
       .updateTable('sessions')
       .set({ revoked_at: new Date() })
@@ -149,6 +151,15 @@ export async function confirmEnrollment(ctx: AppContext, input: { user: User; co
       .execute();
     return codes;
   });
+}
+
+/**
+ * Staff turning their own two-factor on or off, or replacing recovery codes, is in the audit log like
+ * an admin's reset: a security review asks when an account's second factor changed, and who did it.
+ */
+export function recordSelfService(tx: Executor, user: Pick<User, 'id' | 'email'>, action: 'two_factor_on' | 'two_factor_off' | 'recovery_codes_replaced', change: string) {
+  const state = { two_factor_on: ['off', 'on'], two_factor_off: ['on', 'off'], recovery_codes_replaced: ['on', 'on'] }[action];
+  return recordAdminAction(tx, { action, sourceType: 'user', sourceId: user.id, sourceLabel: user.email, change, before: { two_factor: state[0] }, after: { two_factor: state[1] } }, auditSourceOfSelf(user));
 }
 
 // ---- verification ------------------------------------------------------------------------------

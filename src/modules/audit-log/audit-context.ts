@@ -39,3 +39,11 @@ export function auditSourceActingFor(user: { id: number; email: string }): Audit
   const source = currentAuditSource();
   return source.actorId === null && source.actorLabel === 'system' ? { actorId: user.id, actorLabel: user.email, ip: null, userAgent: null } : source;
 }
+
+/**
+ * A person acting on their own account: they are the actor even where the request carries no signed-in
+ * user yet (two-factor enrollment during sign-in), with the request's address.
+ */
+export function auditSourceOfSelf(user: { id: number; email: string }): AuditSource {
+  return { ...currentAuditSource(), actorId: user.id, actorLabel: user.email };
+}

@@ -29,6 +29,9 @@ const ACTION_LABELS: Record<string, string> = {
   option_update: 'Option updated',
   export: 'Exported',
   two_factor_reset: 'Two-factor reset',
+  two_factor_on: 'Two-factor turned on',
+  two_factor_off: 'Two-factor turned off',
+  recovery_codes_replaced: 'Recovery codes replaced',
   two_factor_enforcement_on: 'Two-factor required',
   two_factor_enforcement_off: 'Two-factor no longer required',
 };
