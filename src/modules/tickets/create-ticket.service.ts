@@ -149,7 +149,6 @@ export async function createTicket(
     });
 
     const audit = new AuditWriter();
-    const auditId = await audit.open(tx, ticket.id, actor.user.id, input.via);
     for (const [field, value] of Object.entries({
       subject, status, priority, type: ticket.type, requester_id: requester.id, group_id: groupId, assignee_id: assigneeId,
       organization_id: ticket.organization_id, ticket_form_id: form.id, tags: ticket.tags, do_not_close: ticket.do_not_close || null,
@@ -167,7 +166,7 @@ export async function createTicket(
       ccs.unshift(...sourceCcs.map((c) => ({ userId: c.user_id, action: 'put' as const })));
     }
     await applyCcChanges(tx, ticket, ccs, audit);
-    await audit.flush(tx, auditId);
+    const auditId = await audit.write(tx, ticket.id, actor.user.id, input.via);
     await refreshTicketSla(tx, ctx, ticket.id, auditId);
     await runTicketWriteHooks(tx, ctx, { before: null, after: ticket, auditId });
     await afterCreate(tx, ctx, ticket, form);

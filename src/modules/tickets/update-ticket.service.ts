@@ -147,7 +147,6 @@ export async function updateTicket(
     if (status === 'solved' && ticket.status !== 'solved') await checkSolveGuards(tx, ticket.id, changes.solveOverrideReason);
 
     const audit = new AuditWriter();
-    const auditId = await audit.open(tx, ticket.id, actor.user.id, args.via, changes.solveOverrideReason ? { solve_override_reason: changes.solveOverrideReason } : {});
     const [updated] = await writeTicket(tx, {
       id: ticket.id,
       was: ticket.updated_at,
@@ -181,7 +180,7 @@ export async function updateTicket(
       );
     }
     if (changes.ccs) await applyCcChanges(tx, updated, changes.ccs, audit);
-    await audit.flush(tx, auditId);
+    const auditId = await audit.write(tx, ticket.id, actor.user.id, args.via, changes.solveOverrideReason ? { solve_override_reason: changes.solveOverrideReason } : {});
     if (args.within) await args.within(tx, updated);
     // Only public comments, status, priority and the organization (plan, time zone) move SLA clocks;
     // internal notes and field edits skip the replay (breaches still arrive through their job).
