@@ -53,6 +53,7 @@ try {
     ['internal note', 'PUT', `/api/v2/tickets/${open[1].id}`, { ticket: { comment: { body: 'A note.', public: false } } }],
     ['status change (open/pending)', 'PUT', `/api/v2/tickets/${open[2].id}`, { ticket: { status: 'pending' } }],
     ['search fields', 'GET', `/api/v2/search?query=${encodeURIComponent('type:ticket status:pending priority:high')}&per_page=25`],
+    ['search full text', 'GET', '/api/v2/search?query=websocket&per_page=25'],
     ['customer: my requests', 'GET', '/api/v2/requests', undefined, customerAuth],
   ];
   // The first request of a kind fills the node's configuration cache, as on any node that has served a while.

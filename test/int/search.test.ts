@@ -55,6 +55,19 @@ describe.each([
     expect(body).toMatchObject({ count: 3, facets: null, next_page: null, previous_page: null });
   });
 
+  it('orders matches by relevance (how often the words occur), the newest first among equals', async () => {
+    const word = uniq('rel');
+    const customer = await createCustomer(env, await createOrganization(env));
+    const once = await ticket(customer, 'Mail stuck', `Seen ${word} on one node.`);
+    const thrice = await ticket(customer, `${word} crash`, `The ${word} process restarts; ${word} logs attached.`);
+    const twice = await ticket(customer, `${word} slow`, `Only ${word} here.`);
+    const alsoOnce = await ticket(customer, 'Mail stuck again', `Seen ${word} on another node.`);
+    for (const query of [word, `${word} status<solved`, `${word} priority>=low`]) {
+      const got = (await search(query)).results.map((r: { id: number }) => r.id);
+      expect(got, query).toEqual([thrice, twice, alsoOnce, once]);
+    }
+  });
+
   it('filters by status and priority scales, people, organization, group, tags, via, dates and custom fields', async () => {
     const word = uniq('flt');
     const org = await createOrganization(env, { plan: 'premier' });

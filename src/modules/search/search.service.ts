@@ -2,7 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { Group, Organization, Ticket, User } from '../../platform/db-types.js';
 import type { Actor } from '../accounts/actor.js';
-import { documentIds, documentMatch, fieldCondition, tsQuery, type TextForm } from './ticket-filter.js';
+import { documentIds, documentMatch, fieldCondition, rankQuery, type Match, type TextForm } from './ticket-filter.js';
 import { documentShare, estimatedRows } from './estimate.js';
 import { nextWindow, type IdWindow } from './windows.js';
 import { parseQuery, QueryError, type FieldTerm, type Term, type TextTerm } from './query.js';
@@ -112,24 +112,30 @@ const WINDOW_MARGIN = 1.25;
  * more than the matches a page needs, and none twice.
  */
 export async function matchingIds(ctx: AppContext, actor: Actor, plan: SearchPlan, direction: 'desc' | 'asc', want: number, after?: number): Promise<number[]> {
-  const run = async (shape: QueryShape, limit: number) => {
+  return (await matches(ctx, actor, plan, direction, want, after)).map((m) => m.id);
+}
+
+/** matchingIds, with each match's relevance when `ranked` and the words alone decide (null otherwise). */
+async function matches(ctx: AppContext, actor: Actor, plan: SearchPlan, direction: 'desc' | 'asc', want: number, after?: number, ranked = false): Promise<Match[]> {
+  const positive = plan.text.filter((t) => !t.negated);
+  const run = async (shape: QueryShape, limit: number): Promise<Match[]> => {
     // Words alone: ticket ids straight from the index, the tickets themselves never visited.
-    if (!plan.fields.length) return documentIds(ctx.db, plan.text, { direction, limit, after, window: shape.window });
+    if (!plan.fields.length) return documentIds(ctx.db, plan.text, { direction, limit, after, window: shape.window, rankBy: ranked ? rankQuery(positive) : undefined });
     let q = (await ticketQuery(ctx, actor, plan, shape)).select('tickets.id');
     if (after !== undefined) q = q.where('tickets.id', direction === 'asc' ? '>' : '<', after);
-    return (await q.orderBy('tickets.id', direction).limit(limit).execute()).map((r) => r.id);
+    return (await q.orderBy('tickets.id', direction).limit(limit).execute()).map((r) => ({ id: r.id, rank: null }));
   };
   if (plan.fields.length && (await estimatedRows(ctx.db, (await ticketQuery(ctx, actor, plan, { form: 'probe', fieldsOnly: true })).select('tickets.id').compile())) < ctx.config.searchFilterFirstRows) {
     return run({ form: 'probe' }, want);
   }
   const [bounds, share] = await Promise.all([
     ctx.db.selectFrom('tickets').select((eb) => [eb.fn.min('id').as('min'), eb.fn.max('id').as('max')]).executeTakeFirstOrThrow(),
-    documentShare(ctx.db, plan.text.filter((t) => !t.negated)),
+    documentShare(ctx.db, positive),
   ]);
   if (bounds.max === null || bounds.min === null) return [];
   // Without statistics (a fresh database) nothing says how far to look: the first window is everything.
   if (share === 0) return run({ form: 'index' }, want);
-  const found: number[] = [];
+  const found: Match[] = [];
   let edge = after === undefined ? (direction === 'desc' ? bounds.max : bounds.min) : direction === 'desc' ? after - 1 : after + 1;
   let covered = 0;
   while (found.length < want) {
@@ -167,13 +173,19 @@ export async function searchTickets(ctx: AppContext, actor: Actor, plan: SearchP
     matched = ids.length;
   } else {
     const oldestFirst = plan.sortBy === 'created_at' && plan.sortOrder === 'asc';
-    const candidates = await matchingIds(ctx, actor, plan, oldestFirst ? 'asc' : 'desc', want);
+    const relevance = plan.sortBy === 'relevance';
+    const candidates = await matches(ctx, actor, plan, oldestFirst ? 'asc' : 'desc', want, undefined, relevance);
     matched = candidates.length;
-    const order =
-      plan.sortBy === 'relevance'
-        ? sql`ts_rank(coalesce((SELECT vector FROM ticket_search s WHERE s.ticket_id = tickets.id), ''::tsvector), ${positive.map((t) => tsQuery(t)).reduce((a, b) => sql`${a} || ${b}`)}) DESC, tickets.updated_at DESC, tickets.id DESC`
+    if (relevance && candidates.every((c) => c.rank !== null)) {
+      // Ranked as the index read them (deleted tickets have no document): the newest first among equals.
+      ids = [...candidates].sort((a, b) => b.rank! - a.rank! || b.id - a.id).map((c) => c.id);
+    } else {
+      const order = relevance
+        ? sql`ts_rank(coalesce((SELECT vector FROM ticket_search s WHERE s.ticket_id = tickets.id), ''::tsvector), ${rankQuery(positive)}) DESC, tickets.id DESC`
         : ticketOrder(plan);
-    ids = candidates.length ? (await ctx.db.selectFrom('tickets').select('tickets.id').where('tickets.id', 'in', candidates).where('tickets.deleted_at', 'is', null).orderBy(order).execute()).map((r) => r.id) : [];
+      const candidateIds = candidates.map((c) => c.id);
+      ids = candidateIds.length ? (await ctx.db.selectFrom('tickets').select('tickets.id').where('tickets.id', '=', sql<number>`ANY(${candidateIds}::bigint[])`).where('tickets.deleted_at', 'is', null).orderBy(order).execute()).map((r) => r.id) : [];
+    }
   }
   return { tickets: await ticketsInOrder(ctx, ids.slice(window.offset, window.offset + window.limit)), matched };
 }
@@ -189,7 +201,7 @@ export async function exportTickets(ctx: AppContext, actor: Actor, plan: SearchP
 
 async function ticketsInOrder(ctx: AppContext, ids: number[]): Promise<Ticket[]> {
   if (!ids.length) return [];
-  const rows = await ctx.db.selectFrom('tickets').selectAll().where('id', 'in', ids).where('deleted_at', 'is', null).execute();
+  const rows = await ctx.db.selectFrom('tickets').selectAll().where('id', '=', sql<number>`ANY(${ids}::bigint[])`).where('deleted_at', 'is', null).execute();
   const byId = new Map(rows.map((t) => [t.id, t]));
   return ids.map((id) => byId.get(id)).filter((t): t is Ticket => t !== undefined);
 }

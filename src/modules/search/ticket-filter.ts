@@ -45,20 +45,30 @@ export function documentQuery(terms: TextTerm[], window?: RawBuilder<unknown>) {
   return parts.reduce((a, b) => sql`(${a} && ${b})`);
 }
 
+/** A matching ticket, with the relevance of its document when it was asked for. */
+export interface Match {
+  id: number;
+  rank: number | null;
+}
+
 /**
- * Ids of tickets whose document matches, read from the index alone (deleted tickets have none), in
- * id order after `after` and inside `window` if given. Needs a positive term: the index cannot list
- * what a word is not in.
+ * Tickets whose document matches, read from the index alone (deleted tickets have none), in id order
+ * after `after` and inside `window` if given, ranked against `rankBy` in the same pass over the
+ * vectors when given. Needs a positive term: the index cannot list what a word is not in.
  */
-export async function documentIds(db: Executor, terms: TextTerm[], o: { direction: 'asc' | 'desc'; limit: number; after?: number; window?: IdWindow }): Promise<number[]> {
+export async function documentIds(db: Executor, terms: TextTerm[], o: { direction: 'asc' | 'desc'; limit: number; after?: number; window?: IdWindow; rankBy?: RawBuilder<unknown> }): Promise<Match[]> {
   const asc = o.direction === 'asc';
   const after = o.after === undefined ? sql`` : asc ? sql`AND ticket_id > ${o.after}` : sql`AND ticket_id < ${o.after}`;
   const range = o.window ? sql`AND ticket_id BETWEEN ${o.window.from} AND ${o.window.to}` : sql``;
-  const { rows } = await sql<{ ticket_id: number }>`
-    SELECT ticket_id FROM ticket_search WHERE vector @@ ${documentQuery(terms, o.window?.query)} ${after} ${range}
+  const { rows } = await sql<{ ticket_id: number; rank: number | null }>`
+    SELECT ticket_id, ${o.rankBy ? sql`ts_rank(vector, ${o.rankBy})` : sql`NULL::real`} AS rank
+    FROM ticket_search WHERE vector @@ ${documentQuery(terms, o.window?.query)} ${after} ${range}
     ORDER BY ticket_id ${asc ? sql`ASC` : sql`DESC`} LIMIT ${o.limit}`.execute(db);
-  return rows.map((r) => Number(r.ticket_id));
+  return rows.map((r) => ({ id: Number(r.ticket_id), rank: r.rank }));
 }
+
+/** What relevance is measured against: any of the positive terms. */
+export const rankQuery = (positive: TextTerm[]) => positive.map((t) => tsQuery(t)).reduce((a, b) => sql`${a} || ${b}`);
 
 /** Tickets whose document matches every one of `terms` (ANDed inside one tsquery, so inside the index). */
 export function documentMatch(terms: TextTerm[], form: TextForm, window?: RawBuilder<unknown>): Condition {
