@@ -217,6 +217,10 @@ describe('search over tickets whose ids are far apart', () => {
     }
     expect(exported).toEqual(made);
 
+    // Comments rewrite vectors all day: the index merges its pending entries every 512 kB (0034).
+    const options = await env.ctx.db.executeQuery<{ reloptions: string[] }>(sql`SELECT reloptions FROM pg_class WHERE relname = 'ticket_search_idx'`.compile(env.ctx.db));
+    expect(options.rows[0].reloptions).toContain('gin_pending_list_limit=512');
+
     // A deleted ticket leaves the index with its document, and search never shows it.
     expect((await agent.api.delete(`/api/v2/tickets/${made[1]}`)).status).toBe(204);
     const left = await env.ctx.db.executeQuery<{ n: number }>(sql`SELECT count(*)::int AS n FROM ticket_search WHERE ticket_id = ${made[1]}`.compile(env.ctx.db));
