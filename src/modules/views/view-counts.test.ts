@@ -10,19 +10,33 @@ function pendingCounts() {
 
 const settle = () => new Promise((r) => setImmediate(r));
 
+/** A cache on a hand-moved clock, the counts it starts, and its reported errors. */
+function cacheOnClock() {
+  const clock = { now: 0 };
+  const errors: unknown[] = [];
+  const counts = new SharedViewCounts((e) => errors.push(e), () => clock.now);
+  return { clock, errors, counts, ...pendingCounts() };
+}
+
+/** A cache holding a first count of 40 for view 1. */
+async function cacheWith40() {
+  const cache = cacheOnClock();
+  const first = cache.counts.get(1, cache.count);
+  cache.started[0].resolve(40);
+  await first;
+  return cache;
+}
+
 describe('shared view counts', () => {
   it('counts once for concurrent askers, then answers from memory while fresh', async () => {
-    let now = 0;
-    const errors: unknown[] = [];
-    const counts = new SharedViewCounts((e) => errors.push(e), () => now);
-    const { started, count } = pendingCounts();
+    const { clock, errors, counts, started, count } = cacheOnClock();
     const a = counts.get(1, count);
     const b = counts.get(1, count);
     expect(started).toHaveLength(1);
     started[0].resolve(40);
     expect(await a).toEqual({ value: 40, fresh: true });
     expect(await b).toEqual({ value: 40, fresh: true });
-    now += FRESH_MS;
+    clock.now += FRESH_MS;
     expect(await counts.get(1, count)).toEqual({ value: 40, fresh: true });
     expect(started).toHaveLength(1);
     // Another view has its own count.
@@ -33,13 +47,8 @@ describe('shared view counts', () => {
   });
 
   it('answers a stale count at once, marked not fresh, while one recount runs; then the new one', async () => {
-    let now = 0;
-    const counts = new SharedViewCounts(() => {}, () => now);
-    const { started, count } = pendingCounts();
-    const first = counts.get(1, count);
-    started[0].resolve(40);
-    await first;
-    now += FRESH_MS + 1;
+    const { clock, counts, started, count } = await cacheWith40();
+    clock.now += FRESH_MS + 1;
     expect(await counts.get(1, count)).toEqual({ value: 40, fresh: false });
     expect(await counts.get(1, count)).toEqual({ value: 40, fresh: false });
     expect(started).toHaveLength(2);
@@ -49,14 +58,8 @@ describe('shared view counts', () => {
   });
 
   it('keeps the old count when a recount fails, reports the error and retries on the next ask', async () => {
-    let now = 0;
-    const errors: unknown[] = [];
-    const counts = new SharedViewCounts((e) => errors.push(e), () => now);
-    const { started, count } = pendingCounts();
-    const first = counts.get(1, count);
-    started[0].resolve(40);
-    await first;
-    now += FRESH_MS + 1;
+    const { clock, errors, counts, started, count } = await cacheWith40();
+    clock.now += FRESH_MS + 1;
     expect(await counts.get(1, count)).toEqual({ value: 40, fresh: false });
     started[1].reject(new Error('connection lost'));
     await settle();
@@ -66,16 +69,14 @@ describe('shared view counts', () => {
   });
 
   it('makes the asker wait for a new count when the old one is too old to show, or the first count failed', async () => {
-    let now = 0;
-    const counts = new SharedViewCounts(() => {}, () => now);
-    const { started, count } = pendingCounts();
+    const { clock, counts, started, count } = cacheOnClock();
     const first = counts.get(1, count);
     started[0].reject(new Error('timeout'));
     await expect(first).rejects.toThrow('timeout');
     const retry = counts.get(1, count);
     started[1].resolve(40);
     expect(await retry).toEqual({ value: 40, fresh: true });
-    now += STALE_MS + 1;
+    clock.now += STALE_MS + 1;
     let answered = false;
     const late = counts.get(1, count).then((c) => ((answered = true), c));
     await settle();
