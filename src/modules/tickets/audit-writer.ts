@@ -86,6 +86,7 @@ export class AuditWriter {
   async write(tx: Executor, ticketId: number, authorId: number | null, via: string, metadata: Record<string, unknown> = {}): Promise<number> {
     const comment = this.pendingComment;
     const auditIdOf = sql<number>`(SELECT id FROM audit)`;
+    // Without a comment, `comment` is an empty SELECT, so what follows refers to it the same way either way.
     const [row] = await tx
       .with('audit', (db) => db.insertInto('ticket_audits').values({ ticket_id: ticketId, author_id: authorId, via_channel: via, metadata: JSON.stringify(metadata) }).returning(['id', 'created_at']))
       .with('comment', (db) => (comment ? db.insertInto('ticket_comments').values({ ...comment.row, audit_id: auditIdOf }).returning('id') : db.selectNoFrom(sql<number>`NULL::bigint`.as('id')).where(sql<boolean>`false`)))
