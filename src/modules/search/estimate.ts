@@ -26,8 +26,8 @@ const shares = new WeakMap<object, Map<string, { share: number; at: number }>>()
 export async function documentShare(db: Executor, terms: TextTerm[]): Promise<number> {
   if (!terms.length) return 0;
   const key = JSON.stringify(terms.map((t) => [t.text, t.phrase, t.prefix]));
-  const kept = shares.get(db) ?? new Map<string, { share: number; at: number }>();
-  shares.set(db, kept);
+  let kept = shares.get(db);
+  if (!kept) shares.set(db, (kept = new Map()));
   const hit = kept.get(key);
   if (hit && performance.now() - hit.at < SHARE_TTL_MS) return hit.share;
   const q = terms.map(tsQuery).reduce((a, b) => sql`(${a} && ${b})`);

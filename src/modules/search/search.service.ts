@@ -112,11 +112,11 @@ const WINDOW_MARGIN = 1.25;
  * more than the matches a page needs, and none twice.
  */
 export async function matchingIds(ctx: AppContext, actor: Actor, plan: SearchPlan, direction: 'desc' | 'asc', want: number, after?: number): Promise<number[]> {
-  return (await matches(ctx, actor, plan, direction, want, after)).map((m) => m.id);
+  return (await matches(ctx, actor, plan, direction, want, { after })).map((m) => m.id);
 }
 
 /** matchingIds, with each match's relevance when `ranked` and the words alone decide (null otherwise). */
-async function matches(ctx: AppContext, actor: Actor, plan: SearchPlan, direction: 'desc' | 'asc', want: number, after?: number, ranked = false): Promise<Match[]> {
+async function matches(ctx: AppContext, actor: Actor, plan: SearchPlan, direction: 'desc' | 'asc', want: number, { after, ranked = false }: { after?: number; ranked?: boolean }): Promise<Match[]> {
   const positive = plan.text.filter((t) => !t.negated);
   const run = async (shape: QueryShape, limit: number): Promise<Match[]> => {
     // Words alone: ticket ids straight from the index, the tickets themselves never visited.
@@ -174,7 +174,7 @@ export async function searchTickets(ctx: AppContext, actor: Actor, plan: SearchP
   } else {
     const oldestFirst = plan.sortBy === 'created_at' && plan.sortOrder === 'asc';
     const relevance = plan.sortBy === 'relevance';
-    const candidates = await matches(ctx, actor, plan, oldestFirst ? 'asc' : 'desc', want, undefined, relevance);
+    const candidates = await matches(ctx, actor, plan, oldestFirst ? 'asc' : 'desc', want, { ranked: relevance });
     matched = candidates.length;
     if (relevance && candidates.every((c) => c.rank !== null)) {
       // Ranked as the index read them (deleted tickets have no document): the newest first among equals.
