@@ -130,7 +130,7 @@ try {
   // Idle: what three nodes cost with no requests at all (job polling on every queue, LISTEN, the minute sweeps).
   const idleMeter = await cpuMeter(parties(c, null));
   await new Promise((r) => setTimeout(r, 10_000));
-  const idle = { reqPerSec: 0, p50: 0, p90: 0, p99: 0, requests: 0, non2xx: 0, errors: 0, cpu: await idleMeter(), jobs: '' };
+  const idle = { reqPerSec: 0, p50: 0, p90: 0, p95: 0, p99: 0, requests: 0, non2xx: 0, errors: 0, cpu: await idleMeter(), jobs: '' };
   report.rows.push({ setup: '3 nodes, balancer', mix: 'idle', connections: 0, round: 1, figures: idle, load1: loadavg()[0] });
   log(`idle, 10 s: CPU nodes ${idle.cpu.nodes.map((x) => x.toFixed(0)).join('+')} %, PG backends ${idle.cpu.pgBackends.toFixed(0)} %`);
   const setups = [

@@ -1,11 +1,14 @@
 /**
  * Measuring tools of bench/workload.ts: child servers, their CPU time and memory from /proc, PostgreSQL's
- * processes, one autocannon run, and the RESULTS.md section writer.
+ * processes, one load run (autocannon, or paced), and the RESULTS.md section writer.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { pacedRun, quantile, type LoadSummary, type RequestSpec } from './paced-load.js';
+
+export type { LoadSummary, RequestSpec };
 
 const TICKS = 100; // USER_HZ: /proc times are in 1/100 s on Linux
 
@@ -100,24 +103,6 @@ export async function backendPids(monitor: pg.Client, database: string): Promise
 
 export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
-export interface RequestSpec {
-  method: 'GET' | 'POST' | 'PUT';
-  path: string;
-  body?: string;
-  headers: Record<string, string>;
-}
-
-/** What one autocannon run measured: throughput, latency percentiles (ms) and failures. */
-export interface LoadSummary {
-  reqPerSec: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
-
 export interface RunFigures extends LoadSummary {
   serverCpuMsPerReq: number;
   pgCpuMsPerReq: number;
@@ -126,28 +111,47 @@ export interface RunFigures extends LoadSummary {
 }
 
 /**
- * autocannon for `seconds` on `connections`, each request from next(counter.n++): as fast as the server
- * answers, or at `rate` requests per second in all when given.
+ * autocannon for `seconds` on `connections`, each request from next(counter.n++), as fast as the server
+ * answers. p95 comes from every answer's own time (autocannon's histogram has no p95).
  */
-export function autocannonRun(o: { url: string; connections: number; seconds: number; next: (n: number) => RequestSpec; counter: { n: number }; rate?: number }) {
-  return autocannon({
-    url: o.url,
-    connections: o.connections,
-    duration: o.seconds,
-    ...(o.rate ? { overallRate: o.rate } : {}),
-    timeout: 30,
-    requests: [
+export async function autocannonRun(o: { url: string; connections: number; seconds: number; next: (n: number) => RequestSpec; counter: { n: number } }): Promise<LoadSummary> {
+  const times: number[] = [];
+  const r = await new Promise<autocannon.Result>((resolve, reject) => {
+    const run = autocannon(
       {
-        setupRequest: (req) => {
-          const spec = o.next(o.counter.n++);
-          return { ...req, method: spec.method, path: spec.path, body: spec.body, headers: spec.headers };
-        },
+        url: o.url,
+        connections: o.connections,
+        duration: o.seconds,
+        timeout: 30,
+        requests: [
+          {
+            setupRequest: (req) => {
+              const spec = o.next(o.counter.n++);
+              return { ...req, method: spec.method, path: spec.path, body: spec.body, headers: spec.headers };
+            },
+          },
+        ],
       },
-    ],
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+    run.on('response', (_client, _status, _bytes, ms) => times.push(ms));
   });
+  return {
+    reqPerSec: r.requests.average,
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p95: Math.round(quantile(times, 0.95)),
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
 }
 
-/** One autocannon run of `seconds` on `connections` against `server`, with the server's and PostgreSQL's CPU deltas. */
+/**
+ * One load run of `seconds` on `connections` against `server` (closed loop, or open loop at `rate`
+ * requests per second when given), with the server's and PostgreSQL's CPU deltas.
+ */
 export async function measure(o: {
   server: ServerProcess;
   connections: number;
@@ -160,22 +164,16 @@ export async function measure(o: {
 }): Promise<RunFigures> {
   const pgBefore = new Map((await backendPids(o.monitor, o.database)).map((pid) => [pid, cpuSeconds(pid)]));
   const cpu0 = cpuSeconds(o.server.pid);
-  const r = await autocannonRun({ ...o, url: o.server.url });
+  const r = o.rate ? await pacedRun({ ...o, url: o.server.url, rate: o.rate }) : await autocannonRun({ ...o, url: o.server.url });
   const cpu1 = cpuSeconds(o.server.pid);
   // Per backend: opened during the run, it counts from zero; closed during the run (pool idle timeout),
   // its last share is lost (a slight underestimate, never a negative figure).
   const pgAfter = await backendPids(o.monitor, o.database);
   const pgSeconds = sum(pgAfter.map((pid) => Math.max(0, cpuSeconds(pid) - (pgBefore.get(pid) ?? 0))));
   await cancelLeftovers(o.monitor, o.database);
-  const requests = r.requests.total;
+  const { requests } = r;
   return {
-    reqPerSec: r.requests.average,
-    p50: r.latency.p50,
-    p90: r.latency.p90,
-    p99: r.latency.p99,
-    requests,
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
+    ...r,
     serverCpuMsPerReq: requests ? ((cpu1 - cpu0) * 1000) / requests : 0,
     pgCpuMsPerReq: requests ? (pgSeconds * 1000) / requests : 0,
     serverRssMb: rssMb(o.server.pid),

@@ -182,11 +182,11 @@ function report() {
     'CPU ms/req: CPU time of the server process (user + system, all threads) per request; PG ms/req: CPU time of the PostgreSQL backends serving the database per request. Ratio: Sundial req/s ÷ raw req/s.',
     '',
     table(
-      ['operation', 'conn', 'Sundial req/s', 'p50', 'p90', 'p99 ms', 'CPU ms/req', 'PG ms/req', 'RSS MB', 'PG PSS MB', 'raw req/s', 'raw p50', 'raw p90', 'raw p99', 'raw CPU ms/req', 'raw PG ms/req', 'raw RSS MB', 'ratio'],
+      ['operation', 'conn', 'Sundial req/s', 'p50', 'p90', 'p95', 'p99 ms', 'CPU ms/req', 'PG ms/req', 'RSS MB', 'PG PSS MB', 'raw req/s', 'raw p50', 'raw p90', 'raw p95', 'raw p99', 'raw CPU ms/req', 'raw PG ms/req', 'raw RSS MB', 'ratio'],
       rows.map(({ op, connections, sundial: s, raw: r }) => [
         op + issues(s) + (r.non2xx || r.errors ? ` (raw${issues(r)})` : ''),
-        connections, f1(s.reqPerSec), s.p50, s.p90, s.p99, f2(s.serverCpuMsPerReq), f2(s.pgCpuMsPerReq), f1(s.serverRssMb), f1(s.pgBackendsPssMb),
-        f1(r.reqPerSec), r.p50, r.p90, r.p99, f2(r.serverCpuMsPerReq), f2(r.pgCpuMsPerReq), f1(r.serverRssMb), ratio(s, r),
+        connections, f1(s.reqPerSec), s.p50, s.p90, s.p95, s.p99, f2(s.serverCpuMsPerReq), f2(s.pgCpuMsPerReq), f1(s.serverRssMb), f1(s.pgBackendsPssMb),
+        f1(r.reqPerSec), r.p50, r.p90, r.p95, r.p99, f2(r.serverCpuMsPerReq), f2(r.pgCpuMsPerReq), f1(r.serverRssMb), ratio(s, r),
       ]),
     ),
     '',
@@ -197,8 +197,8 @@ function report() {
     `Closed-loop latency above is mostly queueing (${CONNECTIONS.join('/')} connections always waiting: latency ≈ connections ÷ throughput). Here both servers get the same fixed rate, half the slower one's throughput above, for ${DURATION} s each: the time a request takes when the server is not saturated.`,
     '',
     table(
-      ['operation', 'conn', 'rate req/s', 'Sundial p50', 'p90', 'p99 ms', 'raw p50', 'raw p90', 'raw p99 ms'],
-      rows.filter((r) => r.paced).map(({ op, connections, paced: p }) => [op, connections, p!.rate, p!.sundial.p50, p!.sundial.p90, p!.sundial.p99, p!.raw.p50, p!.raw.p90, p!.raw.p99]),
+      ['operation', 'conn', 'rate req/s', 'Sundial p50', 'p90', 'p95', 'p99 ms', 'raw p50', 'raw p90', 'raw p95', 'raw p99 ms'],
+      rows.filter((r) => r.paced).map(({ op, connections, paced: p }) => [op, connections, p!.rate, p!.sundial.p50, p!.sundial.p90, p!.sundial.p95, p!.sundial.p99, p!.raw.p50, p!.raw.p90, p!.raw.p95, p!.raw.p99]),
     ),
     ...notes.map((n) => `- ${n}`),
   ].join('\n');
@@ -296,7 +296,7 @@ try {
         if (res instanceof Error) {
           // Slower than 30 s: recorded as such, and the run goes on with the next operation.
           notes.push(`${op.name}, ${connections} connections, ${server.name}: a single request took over 30 s (${res.name}); not measured.`);
-          figures[server.name] = { reqPerSec: 0, p50: 0, p90: 0, p99: 0, requests: 0, non2xx: 0, errors: 1, serverCpuMsPerReq: 0, pgCpuMsPerReq: 0, serverRssMb: rssMb(server.pid), pgBackendsPssMb: 0 };
+          figures[server.name] = { reqPerSec: 0, p50: 0, p90: 0, p95: 0, p99: 0, requests: 0, non2xx: 0, errors: 1, serverCpuMsPerReq: 0, pgCpuMsPerReq: 0, serverRssMb: rssMb(server.pid), pgBackendsPssMb: 0 };
         } else {
           if (!res.ok) throw new Error(`${server.name} ${op.name}: probe ${probe.method} ${probe.path} answered ${res.status} ${(await res.text()).slice(0, 300)}`);
           await measure({ server, connections, seconds: 1, next, counter, monitor, database }); // warm-up

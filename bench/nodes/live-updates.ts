@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Person } from './workload-mix.js';
+import { quantile } from '../paced-load.js';
 
 interface Arrival {
   at: string;
@@ -80,12 +81,6 @@ export interface StreamFigures {
   afterAnswerP50: number;
   afterAnswerP99: number;
 }
-
-const quantile = (xs: number[], q: number) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-};
 
 export async function measureLiveUpdates(o: { nodes: string[]; balancer: string; agent: Person; ticketId: number; changes: number }): Promise<StreamFigures[]> {
   const [a, b, c] = o.nodes;

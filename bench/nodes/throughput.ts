@@ -89,7 +89,7 @@ export async function runLoad(o: { url: string; connections: number; seconds: nu
     [t0],
   );
   const jobs = rows.map((j) => `${j.name} ${j.n}`).join(', ') || 'none';
-  return { reqPerSec: r.requests.average, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors + r.timeouts, cpu, jobs };
+  return { ...r, cpu, jobs };
 }
 
 /**
