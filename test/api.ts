@@ -8,6 +8,12 @@ export interface ApiResponse<T = any> {
   raw: LightMyRequestResponse;
 }
 
+/** The body of a successful answer; anything else fails with its status and body. */
+export function bodyOf<T = any>(res: { status: number; body: T }, what: string): T {
+  if (res.status >= 300) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
 let ipCounter = 1;
 /** Each client gets its own source address so per-IP rate limits behave as for separate people. */
 const nextIp = () => `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter++ & 255}`;
