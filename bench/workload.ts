@@ -13,7 +13,9 @@
  *
  * Closed-loop runs measure capacity, and their latency is mostly queueing: with c connections always
  * busy, latency ≈ c ÷ throughput. So each operation is also run paced (unless --no-paced), both servers at
- * the same fixed rate, half the slower one's throughput, where latency is the time a request takes.
+ * the same fixed rate, half the slower one's throughput, where latency is the time a request takes:
+ * open loop (bench/paced-load.ts), requests evenly spaced over at most c connections, each timed from
+ * when it was due.
  *
  * Each server writes to its own tickets (replies, notes, status changes rotate over 2,000 open technical
  * tickets each), so neither sees the other's writes. Agents authenticate with API tokens (Basic
@@ -194,7 +196,7 @@ function report() {
     '',
     '### Latency at half load',
     '',
-    `Closed-loop latency above is mostly queueing (${CONNECTIONS.join('/')} connections always waiting: latency ≈ connections ÷ throughput). Here both servers get the same fixed rate, half the slower one's throughput above, for ${DURATION} s each: the time a request takes when the server is not saturated.`,
+    `Closed-loop latency above is mostly queueing (${CONNECTIONS.join('/')} connections always waiting: latency ≈ connections ÷ throughput). Here both servers get the same fixed rate, half the slower one's throughput above, for ${DURATION} s each: the time a request takes when the server is not saturated. Open loop (bench/paced-load.ts): requests evenly spaced over at most ${CONNECTIONS.join('/')} connections, each timed from when it was due, so a request held back behind a slow one counts its wait.`,
     '',
     table(
       ['operation', 'conn', 'rate req/s', 'Sundial p50', 'p90', 'p95', 'p99 ms', 'raw p50', 'raw p90', 'raw p95', 'raw p99 ms'],
