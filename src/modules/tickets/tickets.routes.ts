@@ -33,8 +33,10 @@ const auditById = compiledOnce((db, p: { id: number }) => db.selectFrom('ticket_
 
 /** The agent-facing Tickets API (end users get 403 here and use the Requests API instead). */
 export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
-  const respondWithTicket = async (req: FastifyRequest, actor: Actor, ticket: Ticket, extra: Record<string, unknown> = {}) => {
-    const extras = await ticketExtras(ctx.db, [ticket]);
+  /** The ticket as the API shows it, with the audit of the write that returned it (read at the same time). */
+  const respondWithTicket = async (req: FastifyRequest, actor: Actor, ticket: Ticket, auditId?: number | null) => {
+    const [extras, audit] = await Promise.all([ticketExtras(ctx.db, [ticket]), auditId === undefined ? undefined : auditOf(req, auditId)]);
+    const extra = auditId === undefined ? {} : { audit };
     const present = await presentTickets(ctx.db, baseUrl(req), [ticket], extras);
     const abilities = includes(req).has('abilities') ? { abilities: ticketAbilities(actor, ticket) } : {};
     const presented: Record<string, unknown> = present(ticket);
@@ -97,7 +99,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
     const actor = requireAgent(req);
     const { ticket: t } = parseBody(ticketCreateSchema, req.body, 'ticket');
     const { ticket, auditId } = await createTicket(ctx, { actor, input: toNewTicketInput(t, 'api') });
-    const body = await respondWithTicket(req, actor, ticket, { audit: await auditOf(req, auditId) });
+    const body = await respondWithTicket(req, actor, ticket, auditId);
     return created(reply, resourceUrl(baseUrl(req), `tickets/${ticket.id}`), body);
   });
 
@@ -113,7 +115,7 @@ export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
       safeUpdate: t.safe_update,
       updatedStamp: t.updated_stamp ? new Date(t.updated_stamp) : undefined,
     });
-    return respondWithTicket(req, actor, ticket, { audit: await auditOf(req, auditId) });
+    return respondWithTicket(req, actor, ticket, auditId);
   });
 
   app.delete('/api/v2/tickets/:id', async (req, reply) => {
