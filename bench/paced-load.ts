@@ -60,18 +60,23 @@ export async function pacedRun(o: { url: string; connections: number; seconds: n
   const start = performance.now() + 5;
 
   await new Promise<void>((resolve) => {
-    const done = () => {
-      lastAnswer = performance.now();
-      if (++settled === total) resolve();
-    };
     const send = (i: number) => {
       const due = start + i * interval;
+      let finished = false;
+      // An error after the answer (a socket reset while idle) must not count the request twice.
+      const done = () => {
+        if (finished) return;
+        finished = true;
+        lastAnswer = performance.now();
+        if (++settled === total) resolve();
+      };
       const spec = o.next(o.counter.n++);
       const body = spec.body === undefined ? undefined : Buffer.from(spec.body);
       const headers = body ? { ...spec.headers, 'content-length': String(body.length) } : spec.headers;
       const req = http.request({ agent, host: target.hostname, port: target.port, method: spec.method, path: spec.path, headers }, (res) => {
         res.resume();
         res.on('end', () => {
+          if (finished) return;
           latencies.push(performance.now() - due);
           if (res.statusCode! < 200 || res.statusCode! >= 300) non2xx++;
           done();
@@ -79,6 +84,7 @@ export async function pacedRun(o: { url: string; connections: number; seconds: n
       });
       req.setTimeout(TIMEOUT_MS, () => req.destroy(new Error('timeout')));
       req.on('error', () => {
+        if (finished) return;
         errors++;
         done();
       });
