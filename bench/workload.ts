@@ -164,9 +164,9 @@ const [{ server_version: version }] = await one<{ server_version: string }>('SHO
 const fillNote = (await one<{ note: string | null }>('SELECT shobj_description(oid, $1) AS note FROM pg_database WHERE datname = current_database()', ['pg_database']))[0].note;
 const indexes = (await one<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'tickets' ORDER BY indexname")).map((r) => r.name);
 const migration = (await one<{ name: string }>('SELECT name FROM kysely_migration ORDER BY name DESC LIMIT 1'))[0]?.name;
-// Only when both completed requests: a run where one completed none has no meaningful ratio.
 /** p50, p90, p95, p99 of a paced run, or dashes for a server that was not paced. */
 const latencies = (f: RunFigures | null) => (f ? [f.p50, f.p90, f.p95, f.p99] : ['—', '—', '—', '—']);
+// Only when both completed requests: a run where one completed none has no meaningful ratio.
 const ratio = (s: RunFigures, r: RunFigures) => (s.requests && r.requests ? (s.reqPerSec / r.reqPerSec).toFixed(2) : '—');
 function report() {
   const pgAllPss = sum(postgresPids().map(pssMb));
