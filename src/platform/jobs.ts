@@ -1,5 +1,5 @@
 import PgBoss from 'pg-boss';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql, type RawBuilder } from 'kysely';
 import type { Executor } from './db.js';
 
 /** Every job Sundial runs; payloads carry ids only and handlers reload and re-check. */
@@ -58,6 +58,7 @@ export class JobQueue {
   private constructor(
     private readonly boss: PgBoss,
     private readonly pollSeconds: number,
+    private readonly insertStatement: InsertStatement,
   ) {}
 
   static async start(connectionString: string, pollSeconds: number): Promise<JobQueue> {
@@ -65,7 +66,24 @@ export class JobQueue {
     boss.on('error', () => undefined); // surfaced through job retries; a DB blip must not crash the node
     await boss.start();
     for (const q of Object.values(queues)) await boss.createQueue(q.name, q);
-    return new JobQueue(boss, pollSeconds);
+    return new JobQueue(boss, pollSeconds, await captureInsertStatement(boss));
+  }
+
+  /**
+   * pg-boss's own multi-job insert as a data-modifying statement, for a CTE of the caller's write: the
+   * change and its jobs take one round trip, and the jobs exist if and only if the change commits.
+   */
+  enqueueSql<N extends JobName>(name: N, jobs: JobSpec<N>[]): RawBuilder<unknown> {
+    const rows = jobs.map((j) => ({ name, data: j.data, startAfter: j.startAfter?.toISOString(), singletonKey: j.singletonKey }));
+    return this.insertStatement(sql`${JSON.stringify(rows)}::json`);
+  }
+
+  /**
+   * Like enqueueSql, for jobs whose payloads the same statement produces: `payloads` is an SQL
+   * expression yielding their JSON array (say, built from an earlier CTE's RETURNING).
+   */
+  enqueueEachSql(name: JobName, payloads: RawBuilder<unknown>): RawBuilder<unknown> {
+    return this.insertStatement(sql`(SELECT json_agg(json_build_object('name', ${name}::text, 'data', p)) FROM json_array_elements(${payloads}) AS p)`);
   }
 
   async send<N extends JobName>(name: N, data: JobPayloads[N], options: SendJobOptions = {}): Promise<void> {
@@ -123,6 +141,32 @@ export class JobQueue {
     this.stopping = true;
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
   }
+}
+
+/** One job of a batch enqueued within a caller's statement. */
+export interface JobSpec<N extends JobName> {
+  data: JobPayloads[N];
+  startAfter?: Date;
+  singletonKey?: string;
+}
+
+/** pg-boss's multi-insert with its JSON array of jobs (`{name, data, startAfter, singletonKey}`) supplied as SQL. */
+type InsertStatement = (jobs: RawBuilder<unknown>) => RawBuilder<unknown>;
+
+/**
+ * Reads the statement `boss.insert` runs (pg-boss's public batch API, handed a database that records
+ * instead of executing) and turns it into a builder whose jobs parameter ($1) is any SQL expression and
+ * whose other parameters (pg-boss's configured defaults) are bound as captured.
+ */
+async function captureInsertStatement(boss: PgBoss): Promise<InsertStatement> {
+  let captured: { text: string; values: unknown[] } | null = null;
+  await boss.insert([], { db: { executeSql: async (text: string, values: unknown[]) => ((captured = { text, values }), { rows: [] }) } } as PgBoss.InsertOptions);
+  if (!captured) throw new Error('pg-boss did not hand its insert statement to the supplied database');
+  const { text, values } = captured as { text: string; values: unknown[] };
+  // Split into literal SQL and parameter numbers: ['INSERT … (', '1', ') …', '2', …].
+  const parts = text.split(/\$(\d+)/);
+  if (!parts.some((p, i) => i % 2 === 1 && p === '1')) throw new Error('pg-boss insert statement has no jobs parameter');
+  return (jobs) => sql.join(parts.map((p, i) => (i % 2 === 0 ? sql.raw(p) : p === '1' ? jobs : sql`${values[Number(p) - 1]}`)), sql.raw(''));
 }
 
 /** What pg-boss stores as a failed job's output: the message (and an AggregateError's parts) the admin view shows. */

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { compiledOnce } from '../../platform/compiled-once.js';
+import { sql } from 'kysely';
 import type { Db, Executor } from '../../platform/db.js';
-import type { MailOutboxTable } from '../../platform/db-types.js';
-import type { Selectable } from 'kysely';
 import type { JobQueue } from '../../platform/jobs.js';
 import type { MailTransport } from '../../platform/mail-transport.js';
 
@@ -25,44 +23,41 @@ export interface MailContext {
   domain: string;
 }
 
-type NewMail = Pick<Selectable<MailOutboxTable>, 'to_address' | 'subject' | 'text_body' | 'html_body' | 'message_id' | 'in_reply_to' | 'references_ids' | 'ticket_id' | 'kind' | 'reply_to'>;
-const insertMail = compiledOnce((db, p: NewMail) =>
-  db
-    .insertInto('mail_outbox')
-    .values({
-      to_address: p.to_address,
-      subject: p.subject,
-      text_body: p.text_body,
-      html_body: p.html_body,
-      message_id: p.message_id,
-      in_reply_to: p.in_reply_to,
-      references_ids: p.references_ids,
-      ticket_id: p.ticket_id,
-      kind: p.kind,
-      reply_to: p.reply_to,
-    })
-    .returning('id'),
-);
-
 /**
- * Writes the mail in the caller's transaction and enqueues its delivery in the same transaction:
- * rolled back together, committed together, sent once after commit.
+ * Writes the mails in the caller's transaction with their delivery jobs, in one statement: rolled back
+ * together, committed together, each sent once after commit. Returns the outbox ids in draft order.
  */
-export async function queueMail(tx: Executor, ctx: MailContext, draft: MailDraft): Promise<number> {
-  const [row] = await insertMail(tx, {
-    to_address: draft.to,
-    subject: draft.subject,
-    text_body: draft.text,
-    html_body: draft.html ?? null,
+export async function queueMails(tx: Executor, ctx: MailContext, drafts: MailDraft[]): Promise<number[]> {
+  if (!drafts.length) return [];
+  const rows = drafts.map((d) => ({
+    to_address: d.to,
+    subject: d.subject,
+    text_body: d.text,
+    html_body: d.html ?? null,
     message_id: `<${randomUUID()}@${ctx.domain}>`,
-    in_reply_to: draft.inReplyTo ?? null,
-    references_ids: draft.references ?? [],
-    ticket_id: draft.ticketId ?? null,
-    kind: draft.kind,
-    reply_to: draft.replyTo ?? null,
-  });
-  await ctx.jobs.send('mail.send', { mailId: row.id }, { tx });
-  return row.id;
+    in_reply_to: d.inReplyTo ?? null,
+    references_ids: d.references ?? [],
+    ticket_id: d.ticketId ?? null,
+    kind: d.kind,
+    reply_to: d.replyTo ?? null,
+  }));
+  const { rows: ids } = await sql<{ id: string }>`
+    WITH mail AS (
+      INSERT INTO mail_outbox (to_address, subject, text_body, html_body, message_id, in_reply_to, references_ids, ticket_id, kind, reply_to)
+      SELECT to_address, subject, text_body, html_body, message_id, in_reply_to, references_ids, ticket_id, kind, reply_to
+      FROM ROWS FROM (json_to_recordset(${JSON.stringify(rows)}::json) AS (to_address text, subject text, text_body text, html_body text,
+        message_id text, in_reply_to text, references_ids text[], ticket_id bigint, kind text, reply_to text)) WITH ORDINALITY AS m
+      ORDER BY m.ordinality
+      RETURNING id
+    ), job AS (${ctx.jobs.enqueueEachSql('mail.send', sql`(SELECT json_agg(json_build_object('mailId', id)) FROM mail)`)})
+    SELECT id FROM mail ORDER BY id`.execute(tx);
+  return ids.map((r) => Number(r.id));
+}
+
+/** Writes one mail and its delivery job in the caller's transaction (see queueMails). */
+export async function queueMail(tx: Executor, ctx: MailContext, draft: MailDraft): Promise<number> {
+  const [id] = await queueMails(tx, ctx, [draft]);
+  return id;
 }
 
 /**

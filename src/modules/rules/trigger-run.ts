@@ -2,7 +2,7 @@ import type { AppContext } from '../../platform/context.js';
 import { mailContext } from '../../platform/context.js';
 import type { Executor, Tx } from '../../platform/db.js';
 import type { Ticket, User } from '../../platform/db-types.js';
-import { queueMail } from '../mail/outbox.js';
+import { queueMails } from '../mail/outbox.js';
 import { refreshTicketSla } from '../sla/engine.js';
 import { AuditWriter } from '../tickets/audit-writer.js';
 import { scheduleAutoClose } from '../tickets/auto-close.js';
@@ -160,7 +160,7 @@ async function sendEffects(tx: Tx, ctx: AppContext, ticket: Ticket, updaterId: n
       const to = await recipientsOf(tx, ticket, updaterId, mail);
       const subject = renderPlaceholders(mail.subject, values).replace(/[\r\n]+/g, ' ').slice(0, 250);
       const body = renderPlaceholders(mail.body, values);
-      for (const user of to) await queueMail(tx, mailContext(ctx), { to: user.email, subject, text: body, html: textToHtml(body), kind: 'trigger', ...thread });
+      await queueMails(tx, mailContext(ctx), to.map((user) => ({ to: user.email, subject, text: body, html: textToHtml(body), kind: 'trigger', ...thread })));
       if (to.length) events.events.push({ type: 'Notification', field_name: mail.kind === 'user' ? 'notification_user' : 'notification_group', value: { kind: 'trigger', subject, body, recipients: to.map((u) => u.id) } });
     }
     for (const hook of effect.webhooks) {

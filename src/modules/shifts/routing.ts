@@ -65,8 +65,11 @@ async function isTechnical(tx: Executor, formId: number): Promise<boolean> {
 async function routingHook(tx: Executor, ctx: AppContext, { before, after }: TicketWrite): Promise<void> {
   if (!before) {
     if (after.status !== 'new' || after.assignee_id !== null || after.group_id === null || !(await isTechnical(tx, after.form_id))) return;
-    await tx.insertInto('routing_queue').values({ ticket_id: after.id, urgent: isUrgent(after.priority), queued_at: ctx.clock.now() }).onConflict((oc) => oc.column('ticket_id').doNothing()).execute();
-    await ctx.jobs.send('routing.route', { ticketId: after.id }, { tx });
+    // Queued with its routing job in one statement.
+    await sql`WITH queued AS (
+        INSERT INTO routing_queue (ticket_id, urgent, queued_at) VALUES (${after.id}, ${isUrgent(after.priority)}, ${ctx.clock.now()}) ON CONFLICT (ticket_id) DO NOTHING
+      ), job AS (${ctx.jobs.enqueueSql('routing.route', [{ data: { ticketId: after.id } }])})
+      SELECT 1`.execute(tx);
     return;
   }
   // Only unassigned, unsolved tickets can be queued: nothing to do for the rest.

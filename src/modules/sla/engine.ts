@@ -47,7 +47,7 @@ export const slaRefreshHooks: ((tx: Executor, ticketId: number, state: SlaState)
 
 /**
  * Appends the replayed ledger events not stored yet and stamps the ticket's next breach, with the
- * hooks' writes, in one statement. Stored times are compared to the millisecond, the precision of the
+ * hooks' writes and the wake-up job, in one statement. Stored times are compared to the millisecond, the precision of the
  * replay's clock (rows written in bulk may carry microseconds).
  */
 async function storeLedger(tx: Executor, ticketId: number, ledger: LedgerEvent[], nextBreachAt: Date | null, breachedSince: Date | null, riders: RawBuilder<unknown>[]): Promise<void> {
@@ -80,10 +80,10 @@ export async function refreshTicketSla(tx: Executor, ctx: AppContext, ticketId: 
   const state = await evaluateTicket(tx, ticketId, now, auditId);
   await raiseWarnings(tx, ctx, ticketId, state.instances);
   const next = nextBreach(state.instances, now);
-  await storeLedger(tx, ticketId, state.ledger, next, breachedSince(state.instances), slaRefreshHooks.map((hook) => hook(tx, ticketId, state)));
   // One job wakes the ticket at its next warning or breach, whichever comes first.
   const wake = [next, ...state.instances.map((i) => warningAt(i, now))].filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
-  if (wake) await ctx.jobs.send('sla.breach-check', { ticketId }, { tx, startAfter: wake, singletonKey: `${ticketId}:${wake.getTime()}` });
+  const wakeJob = wake ? [ctx.jobs.enqueueSql('sla.breach-check', [{ data: { ticketId }, startAfter: wake, singletonKey: `${ticketId}:${wake.getTime()}` }])] : [];
+  await storeLedger(tx, ticketId, state.ledger, next, breachedSince(state.instances), [...slaRefreshHooks.map((hook) => hook(tx, ticketId, state)), ...wakeJob]);
   return state;
 }
 

@@ -4,7 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import { mailContext, mailDomain } from '../../platform/context.js';
 import type { Executor } from '../../platform/db.js';
 import type { Ticket, User } from '../../platform/db-types.js';
-import { queueMail } from '../mail/outbox.js';
+import { queueMails } from '../mail/outbox.js';
 import { findUser } from '../accounts/users.service.js';
 import { ticketReplyAddress } from '../mail/addresses.js';
 import { customerStatus } from './status-machine.js';
@@ -93,7 +93,7 @@ export async function notifyTicketEvent(tx: Executor, ctx: AppContext, ticket: T
   const agentLink = `${ctx.config.publicUrl}/agent/tickets/${ticket.id}`;
   const subject = `[Request #${ticket.id}] ${ticket.subject}`;
   const send = async ({ to, thread }: Audience, kind: string, text: string, html: string, subj = subject) => {
-    for (const u of to) await queueMail(tx, mailContext(ctx), { to: u.email, subject: subj, text, html, kind, ...thread });
+    await queueMails(tx, mailContext(ctx), to.map((u) => ({ to: u.email, subject: subj, text, html, kind, ...thread })));
   };
   const agents = async (to: User[]): Promise<Audience> => ({ to, thread: await threadHeaders(tx, ctx, ticket.id) });
   const status = customerStatus(ticket.status);
