@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueMails } from '../../src/modules/mail/outbox.js';
 import { mailContext } from '../../src/platform/context.js';
+import { createAgent, createCustomer } from '../factories.js';
 import { startTestApp, type TestEnv } from '../harness.js';
 
 // Workers off: the jobs stay as written, so their rows can be compared.
@@ -71,5 +72,27 @@ describe('jobs enqueued within the statement of a write', () => {
     expect(job.start_after.getTime()).toBe(at.getTime());
     expect(job.singleton_key).toBe(`424242:${at.getTime()}`);
     expect(job).toMatchObject({ state: 'created', retry_limit: 10, retry_backoff: true });
+  });
+
+  it('mails a public reply to the requester, then each active CC but its author, each with its job, threaded under the ticket', async () => {
+    const [agent, author] = [await createAgent(env), await createAgent(env)];
+    const [requester, cc, gone] = [await createCustomer(env, null), await createCustomer(env, null), await createCustomer(env, null)];
+    const created = await agent.api.post('/api/v2/tickets', { ticket: { subject: 'Audience', comment: { body: 'start' }, requester_id: requester.user.id, collaborator_ids: [cc.user.id, gone.user.id, author.user.id] } });
+    expect(created.status).toBe(201);
+    const id: number = created.body.ticket.id;
+    await env.ctx.db.updateTable('users').set({ active: false }).where('id', '=', gone.user.id).execute();
+    expect((await author.api.put(`/api/v2/tickets/${id}`, { ticket: { comment: { body: 'The answer.', public: true } } })).status).toBe(200);
+
+    const mails = await env.ctx.db.selectFrom('mail_outbox').selectAll().where('ticket_id', '=', id).where('kind', '=', 'agent-reply').orderBy('id').execute();
+    expect(mails.map((m) => m.to_address)).toEqual([requester.user.email, cc.user.email]);
+    const root = `<ticket-${id}@${new URL(env.config.publicUrl).hostname}>`;
+    for (const m of mails) {
+      expect(m).toMatchObject({ in_reply_to: root, references_ids: [root], subject: `[Request #${id}] Audience` });
+      expect(m.text_body).toContain('The answer.');
+      expect(m.reply_to).toMatch(new RegExp(`\\+${id}-[A-Za-z0-9_-]{12}@`));
+    }
+    expect(new Set(mails.map((m) => m.message_id)).size).toBe(2);
+    const queued = await jobs('mail.send', sql`(data->>'mailId')::bigint IN (${sql.join(mails.map((m) => m.id))})`);
+    expect(queued).toHaveLength(2);
   });
 });

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db, Executor } from '../../platform/db.js';
 import type { JobQueue } from '../../platform/jobs.js';
 import type { MailTransport } from '../../platform/mail-transport.js';
@@ -23,10 +22,26 @@ export interface MailContext {
   domain: string;
 }
 
+/** The columns, in order, of the rows a mail source (see insertMails) yields. */
+const MAIL_COLUMNS = sql.raw('to_address, subject, text_body, html_body, message_id, in_reply_to, references_ids, ticket_id, kind, reply_to');
+
+/** A new Message-ID, made by the statement that writes the mail. */
+export const newMessageIdSql = (ctx: MailContext) => sql<string>`'<' || gen_random_uuid() || ${`@${ctx.domain}>`}`;
+
 /**
- * Writes the mails in the caller's transaction with their delivery jobs, in one statement: rolled back
- * together, committed together, each sent once after commit. Returns the outbox ids in draft order.
+ * Writes the mails `source` (a SELECT yielding MAIL_COLUMNS, in sending order) produces, with their
+ * delivery jobs, in one statement of the caller's transaction: rolled back together, committed
+ * together, each sent once after commit. Returns the outbox ids in order.
  */
+export async function insertMails(tx: Executor, ctx: MailContext, source: RawBuilder<unknown>): Promise<number[]> {
+  const { rows } = await sql<{ id: string }>`
+    WITH mail AS (INSERT INTO mail_outbox (${MAIL_COLUMNS}) ${source} RETURNING id),
+    job AS (${ctx.jobs.enqueueEachSql('mail.send', sql`(SELECT json_agg(json_build_object('mailId', id)) FROM mail)`)})
+    SELECT id FROM mail ORDER BY id`.execute(tx);
+  return rows.map((r) => Number(r.id));
+}
+
+/** Writes the drafted mails with their delivery jobs in one statement (see insertMails). */
 export async function queueMails(tx: Executor, ctx: MailContext, drafts: MailDraft[]): Promise<number[]> {
   if (!drafts.length) return [];
   const rows = drafts.map((d) => ({
@@ -34,24 +49,17 @@ export async function queueMails(tx: Executor, ctx: MailContext, drafts: MailDra
     subject: d.subject,
     text_body: d.text,
     html_body: d.html ?? null,
-    message_id: `<${randomUUID()}@${ctx.domain}>`,
     in_reply_to: d.inReplyTo ?? null,
     references_ids: d.references ?? [],
     ticket_id: d.ticketId ?? null,
     kind: d.kind,
     reply_to: d.replyTo ?? null,
   }));
-  const { rows: ids } = await sql<{ id: string }>`
-    WITH mail AS (
-      INSERT INTO mail_outbox (to_address, subject, text_body, html_body, message_id, in_reply_to, references_ids, ticket_id, kind, reply_to)
-      SELECT to_address, subject, text_body, html_body, message_id, in_reply_to, references_ids, ticket_id, kind, reply_to
-      FROM ROWS FROM (json_to_recordset(${JSON.stringify(rows)}::json) AS (to_address text, subject text, text_body text, html_body text,
-        message_id text, in_reply_to text, references_ids text[], ticket_id bigint, kind text, reply_to text)) WITH ORDINALITY AS m
-      ORDER BY m.ordinality
-      RETURNING id
-    ), job AS (${ctx.jobs.enqueueEachSql('mail.send', sql`(SELECT json_agg(json_build_object('mailId', id)) FROM mail)`)})
-    SELECT id FROM mail ORDER BY id`.execute(tx);
-  return ids.map((r) => Number(r.id));
+  return insertMails(tx, ctx, sql`
+    SELECT to_address, subject, text_body, html_body, ${newMessageIdSql(ctx)}, in_reply_to, references_ids, ticket_id, kind, reply_to
+    FROM ROWS FROM (json_to_recordset(${JSON.stringify(rows)}::json) AS (to_address text, subject text, text_body text, html_body text,
+      in_reply_to text, references_ids text[], ticket_id bigint, kind text, reply_to text)) WITH ORDINALITY AS m
+    ORDER BY m.ordinality`);
 }
 
 /** Writes one mail and its delivery job in the caller's transaction (see queueMails). */
