@@ -45,8 +45,8 @@ describe('reads kept as prepared statements', () => {
     const preparedOn = (c: typeof env.ctx.db) => sql<{ statement: string }>`SELECT statement FROM pg_prepared_statements`.execute(c).then((r) => r.rows.map((row) => row.statement));
     const prepared = await env.ctx.db.connection().execute((one) => env.ctx.db.connection().execute(async (other) => [...(await preparedOn(one)), ...(await preparedOn(other))]));
     const marked = prepared.filter((s) => s.includes('/* prepared */'));
-    // The caller, the locked ticket, the audit, the side-loads and the mail audience are all among them.
-    for (const table of ['"api_tokens"', 'for update', '"ticket_audits"', '"ticket_collaborators"', 'thread_message_id']) {
+    // The caller, the locked ticket, the written ticket's extras with its audit, and the side-loads are all among them.
+    for (const table of ['"api_tokens"', 'for update', '"ticket_audits"', '"ticket_collaborators"', '"satisfaction_ratings"']) {
       expect(marked.some((s) => s.includes(table)), table).toBe(true);
     }
 

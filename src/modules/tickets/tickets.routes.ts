@@ -1,9 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
-import { auditColumns } from '../../platform/columns.js';
-import { PREPARED } from '../../platform/prepared-statements.js';
-import { compiledOnce } from '../../platform/compiled-once.js';
 import { baseUrl, created, includes, parseBody, parseId, parseIdList, resourceUrl } from '../../platform/http.js';
 import { applySlice, countEnvelope, pageEnvelope, readPageRequest, sliceOf } from '../../platform/pagination.js';
 import { requireAgent } from '../../permissions/guards.js';
@@ -18,6 +15,8 @@ import { toNewTicketInput } from './new-ticket-input.js';
 import { presentComment } from './tickets.presenter.js';
 import { commentsQuery, findTicket } from './tickets.repository.js';
 import { presentTickets, sideLoads, ticketExtras } from './ticket-views.js';
+import { loadExtrasWithAudit } from './ticket-extras.repository.js';
+import type { TicketExtras } from './tickets.presenter.js';
 import { updateTicket } from './update-ticket.service.js';
 import type { Ticket } from '../../platform/db-types.js';
 import type { Actor } from '../accounts/actor.js';
@@ -28,25 +27,23 @@ import { presentSlas } from '../sla/sla.presenter.js';
 
 type ListFilter = 'requested' | 'ccd' | 'assigned' | 'organization';
 
-/** The audit a write returns: read after every ticket write, so compiled once. */
-const auditById = compiledOnce((db, p: { id: number }) => db.selectFrom('ticket_audits').modifyFront(PREPARED).select(auditColumns).select(auditEvents).where('id', '=', p.id));
-
 /** The agent-facing Tickets API (end users get 403 here and use the Requests API instead). */
 export function registerTicketRoutes(app: FastifyInstance, ctx: AppContext) {
-  /** The ticket as the API shows it, with the audit of the write that returned it (read at the same time). */
+  /** The ticket as the API shows it, with the audit of the write that returned it (read in the same statement). */
   const respondWithTicket = async (req: FastifyRequest, actor: Actor, ticket: Ticket, auditId?: number | null) => {
-    const [extras, audit] = await Promise.all([ticketExtras(ctx.db, [ticket]), auditId === undefined ? undefined : auditOf(req, auditId)]);
-    const extra = auditId === undefined ? {} : { audit };
+    const [extras, extra] = await extrasAndAudit(req, ticket, auditId);
     const present = await presentTickets(ctx.db, baseUrl(req), [ticket], extras);
     const abilities = includes(req).has('abilities') ? { abilities: ticketAbilities(actor, ticket) } : {};
     const presented: Record<string, unknown> = present(ticket);
     if (includes(req).has('slas')) presented.slas = presentSlas((await evaluateTicket(ctx.db, ticket.id)).instances);
     return { ticket: presented, ...extra, ...abilities, ...(await sideLoads(ctx.db, baseUrl(req), actor, [ticket], includes(req), extras)) };
   };
-  const auditOf = async (req: FastifyRequest, auditId: number | null) => {
-    if (auditId === null) return null;
-    const [audit] = await auditById(ctx.db, { id: auditId });
-    return presentAudits(baseUrl(req), [audit])(audit);
+  /** The ticket's extras, and (for a write) `{ audit }`: null when the write changed nothing. */
+  const extrasAndAudit = async (req: FastifyRequest, ticket: Ticket, auditId?: number | null): Promise<[Map<number, TicketExtras>, { audit?: unknown }]> => {
+    if (auditId === undefined) return [await ticketExtras(ctx.db, [ticket]), {}];
+    if (auditId === null) return [await ticketExtras(ctx.db, [ticket]), { audit: null }];
+    const { extras, audit } = await loadExtrasWithAudit(ctx.db, ticket.id, auditId);
+    return [new Map([[ticket.id, extras]]), { audit: audit && presentAudits(baseUrl(req), [audit])(audit) }];
   };
 
   const list = (filter: ListFilter | null) => async (req: FastifyRequest) => {
