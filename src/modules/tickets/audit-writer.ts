@@ -1,8 +1,11 @@
 import type { Executor } from '../../platform/db.js';
-import type { TicketAuditEventsTable, TicketCommentsTable } from '../../platform/db-types.js';
-import { sql, type Insertable, type RawBuilder } from 'kysely';
+import type { Database, Ticket, TicketAuditEventsTable, TicketCommentsTable } from '../../platform/db-types.js';
+import { sql, type Insertable, type QueryCreator, type RawBuilder, type UpdateQueryBuilder } from 'kysely';
 import { compiledOnce } from '../../platform/compiled-once.js';
 import { announceLive } from '../../platform/live.js';
+
+/** A ticket's UPDATE … RETURNING its columns, to run within the statement that writes its audit. */
+export type TicketChange = (db: QueryCreator<Database>) => UpdateQueryBuilder<Database, 'tickets', 'tickets', Ticket>;
 
 export interface AuditEvent {
   /**
@@ -84,10 +87,35 @@ export class AuditWriter {
    * two while the ticket's row is locked.
    */
   async write(tx: Executor, ticketId: number, authorId: number | null, via: string, metadata: Record<string, unknown> = {}): Promise<number> {
+    const [row] = await this.statement(tx, ticketId, authorId, via, metadata).selectFrom('audit').select(['audit.id', 'audit.created_at', (eb) => eb.selectFrom('comment').select('comment.id').as('comment_id')]).execute();
+    await this.written(tx, ticketId, authorId, row);
+    return row.id;
+  }
+
+  /**
+   * Like write, with the ticket's own UPDATE (`change`, returning the ticket's columns) in the same
+   * statement: the change and its history in one round trip. Returns the changed row, or undefined
+   * when `change` matched none; the caller must then roll back, which takes the audit with it.
+   */
+  async writeWithChange(tx: Executor, ticketId: number, authorId: number | null, via: string, metadata: Record<string, unknown>, change: TicketChange): Promise<{ auditId: number; ticket: Ticket | undefined }> {
+    const [row] = await this.statement(tx.with('change', change), ticketId, authorId, via, metadata)
+      .selectFrom('audit')
+      .leftJoin('change', (join) => join.onTrue())
+      .selectAll('change')
+      .select(['audit.id as audit_id', 'audit.created_at as audit_created_at', (eb) => eb.selectFrom('comment').select('comment.id').as('comment_id')])
+      .execute();
+    const { audit_id, audit_created_at, comment_id, ...ticket } = row;
+    if (ticket.id === null) return { auditId: audit_id, ticket: undefined };
+    await this.written(tx, ticketId, authorId, { id: audit_id, created_at: audit_created_at, comment_id });
+    return { auditId: audit_id, ticket: ticket as Ticket };
+  }
+
+  /** The audit, its comment and its events as CTEs (`audit`, `comment`, `events`) of one statement. */
+  private statement<DB extends Database>(db: QueryCreator<DB>, ticketId: number, authorId: number | null, via: string, metadata: Record<string, unknown>) {
     const comment = this.pendingComment;
     const auditIdOf = sql<number>`(SELECT id FROM audit)`;
     // Without a comment, `comment` is an empty SELECT, so what follows refers to it the same way either way.
-    const [row] = await tx
+    return (db as unknown as QueryCreator<Database>)
       .with('audit', (db) => db.insertInto('ticket_audits').values({ ticket_id: ticketId, author_id: authorId, via_channel: via, metadata: JSON.stringify(metadata) }).returning(['id', 'created_at']))
       .with('comment', (db) => (comment ? db.insertInto('ticket_comments').values({ ...comment.row, audit_id: auditIdOf }).returning('id') : db.selectNoFrom(sql<number>`NULL::bigint`.as('id')).where(sql<boolean>`false`)))
       .with('events', (db) =>
@@ -96,13 +124,13 @@ export class AuditWriter {
           .columns(EVENT_COLUMNS)
           .expression(eventRows(auditIdOf, this.events, comment !== null))
           .returning(['type', 'comment_id']),
-      )
-      .selectFrom('audit')
-      .select(['audit.id', 'audit.created_at', (eb) => eb.selectFrom('comment').select('comment.id').as('comment_id')])
-      .execute();
+      ) as unknown as QueryCreator<DB & { audit: { id: number; created_at: Date }; comment: { id: number }; events: { type: string; comment_id: number | null } }>;
+  }
+
+  /** What follows a written audit: open pages are told, and the comment's files get its id. */
+  private async written(tx: Executor, ticketId: number, authorId: number | null, row: { id: number; created_at: Date; comment_id: number | null }): Promise<void> {
     await announceLive(tx, { type: 'ticket', ticket_id: ticketId, author_id: authorId, at: row.created_at.toISOString() });
-    if (comment) await comment.then?.(tx, Number(row.comment_id));
-    return row.id;
+    if (this.pendingComment) await this.pendingComment.then?.(tx, Number(row.comment_id));
   }
 
   /** Writes the events (and the comment with them, in the same statement). */

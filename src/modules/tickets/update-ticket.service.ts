@@ -8,9 +8,8 @@ import { isAgent } from '../accounts/actor.js';
 import { findUser } from '../accounts/users.service.js';
 import { requireVerified } from '../../permissions/guards.js';
 import { canCommentOnTicket, canSeeTicket } from '../../permissions/tickets.js';
-import { AuditWriter } from './audit-writer.js';
+import { AuditWriter, type TicketChange } from './audit-writer.js';
 import { ticketColumns } from '../../platform/columns.js';
-import { compiledOnce } from '../../platform/compiled-once.js';
 import { scheduleAutoClose } from './auto-close.js';
 import { refreshTicketSla } from '../sla/engine.js';
 import { runTicketWriteHooks } from './write-hooks.js';
@@ -44,9 +43,11 @@ type TicketWrite = Pick<Ticket, 'id' | 'subject' | 'priority' | 'type' | 'status
   was: Date;
   custom_fields: string;
 };
-const writeTicket = compiledOnce((db, p: TicketWrite) =>
-  db
-    .updateTable('tickets')
+const ticketChange =
+  (p: TicketWrite): TicketChange =>
+  (db) =>
+    db
+      .updateTable('tickets')
     .set({
       subject: p.subject,
       priority: p.priority,
@@ -65,8 +66,7 @@ const writeTicket = compiledOnce((db, p: TicketWrite) =>
     })
     .where('id', '=', p.id)
     .where('updated_at', '=', p.was)
-    .returning(ticketColumns),
-);
+    .returning(ticketColumns);
 
 /**
  * Applies one change set to a ticket in one transaction: field edits, assignment, CCs, a comment with
@@ -146,8 +146,7 @@ export async function updateTicket(
     if (status === 'solved' && assigneeId === null) throw invalid('base', 'Assignee: is required when solving a ticket', null, { ticket_field_type: 'FieldAssignee' });
     if (status === 'solved' && ticket.status !== 'solved') await checkSolveGuards(tx, ticket.id, changes.solveOverrideReason);
 
-    const audit = new AuditWriter();
-    const [updated] = await writeTicket(tx, {
+    const write: TicketWrite = {
       id: ticket.id,
       was: ticket.updated_at,
       subject: subject ?? ticket.subject,
@@ -163,13 +162,13 @@ export async function updateTicket(
       external_id: changes.externalId !== undefined ? changes.externalId : ticket.external_id,
       custom_fields: JSON.stringify(customFields),
       solved_at: status === 'solved' && ticket.status !== 'solved' ? new Date() : status === 'solved' ? ticket.solved_at : null,
-    });
-    if (!updated) throw conflict();
-
+    };
+    // The audit is collected from the change as it will be written, and written with it in one statement.
+    const audit = new AuditWriter();
     for (const field of ['subject', 'priority', 'type', 'status', 'assignee_id', 'group_id', 'organization_id', 'do_not_close', 'tags', 'external_id'] as const) {
-      audit.change(field, ticket[field], updated[field]);
+      audit.change(field, ticket[field], write[field]);
     }
-    audit.change('ticket_form_id', ticket.form_id, updated.form_id);
+    audit.change('ticket_form_id', ticket.form_id, write.form_id);
     for (const [id, value] of Object.entries(customFields)) audit.change(id, (ticket.custom_fields as CustomValues)[id], value);
 
     let written: WrittenComment | null = null;
@@ -179,8 +178,10 @@ export async function updateTicket(
         audit,
       );
     }
-    if (changes.ccs) await applyCcChanges(tx, updated, changes.ccs, audit);
-    const auditId = await audit.write(tx, ticket.id, actor.user.id, args.via, changes.solveOverrideReason ? { solve_override_reason: changes.solveOverrideReason } : {});
+    if (changes.ccs) await applyCcChanges(tx, ticket, changes.ccs, audit);
+    const metadata = changes.solveOverrideReason ? { solve_override_reason: changes.solveOverrideReason } : {};
+    const { auditId, ticket: updated } = await audit.writeWithChange(tx, ticket.id, actor.user.id, args.via, metadata, ticketChange(write));
+    if (!updated) throw conflict();
     if (args.within) await args.within(tx, updated);
     // Only public comments, status, priority and the organization (plan, time zone) move SLA clocks;
     // internal notes and field edits skip the replay (breaches still arrive through their job).
