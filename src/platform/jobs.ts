@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import { CompiledQuery, sql, type RawBuilder } from 'kysely';
 import type { Executor } from './db.js';
+import { PREPARED } from './prepared-statements.js';
 
 /** Every job Sundial runs; payloads carry ids only and handlers reload and re-check. */
 export interface JobPayloads {
@@ -72,6 +73,8 @@ export class JobQueue {
   /**
    * pg-boss's own multi-job insert as a data-modifying statement, for a CTE of the caller's write: the
    * change and its jobs take one round trip, and the jobs exist if and only if the change commits.
+   * It marks the statement PREPARED (its `SELECT *` reads pg-boss's own column list, not a table), so
+   * the statement that embeds it must name its result columns.
    */
   enqueueSql<N extends JobName>(name: N, jobs: JobSpec<N>[]): RawBuilder<unknown> {
     const rows = jobs.map((j) => ({ name, data: j.data, startAfter: j.startAfter?.toISOString(), singletonKey: j.singletonKey }));
@@ -166,7 +169,7 @@ async function captureInsertStatement(boss: PgBoss): Promise<InsertStatement> {
   // Split into literal SQL and parameter numbers: ['INSERT … (', '1', ') …', '2', …].
   const parts = text.split(/\$(\d+)/);
   if (!parts.some((p, i) => i % 2 === 1 && p === '1')) throw new Error('pg-boss insert statement has no jobs parameter');
-  return (jobs) => sql.join(parts.map((p, i) => (i % 2 === 0 ? sql.raw(p) : p === '1' ? jobs : sql`${values[Number(p) - 1]}`)), sql.raw(''));
+  return (jobs) => sql.join([PREPARED, ...parts.map((p, i) => (i % 2 === 0 ? sql.raw(p) : p === '1' ? jobs : sql`${values[Number(p) - 1]}`))], sql.raw(''));
 }
 
 /** What pg-boss stores as a failed job's output: the message (and an AggregateError's parts) the admin view shows. */

@@ -2,7 +2,10 @@ import type { Executor } from '../../platform/db.js';
 import type { Database, Ticket, TicketAuditEventsTable, TicketCommentsTable } from '../../platform/db-types.js';
 import { sql, type Insertable, type QueryCreator, type RawBuilder, type UpdateQueryBuilder } from 'kysely';
 import { compiledOnce } from '../../platform/compiled-once.js';
+import { ticketColumns } from '../../platform/columns.js';
 import { announceLive } from '../../platform/live.js';
+
+const changedColumns = ticketColumns.map((c) => c.replace(/^tickets\./, 'change.') as `change.${keyof Ticket & string}`);
 
 /** A ticket's UPDATE … RETURNING its columns, to run within the statement that writes its audit. */
 export type TicketChange = (db: QueryCreator<Database>) => UpdateQueryBuilder<Database, 'tickets', 'tickets', Ticket>;
@@ -101,7 +104,8 @@ export class AuditWriter {
     const [row] = await this.statement(tx.with('change', change), ticketId, authorId, via, metadata)
       .selectFrom('audit')
       .leftJoin('change', (join) => join.onTrue())
-      .selectAll('change')
+      // Named, not `change.*`: the statement stays prepared (prepared-statements.ts).
+      .select(changedColumns)
       .select(['audit.id as audit_id', 'audit.created_at as audit_created_at', (eb) => eb.selectFrom('comment').select('comment.id').as('comment_id')])
       .execute();
     const { audit_id, audit_created_at, comment_id, ...ticket } = row;
