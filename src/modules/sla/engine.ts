@@ -47,8 +47,8 @@ export const slaRefreshHooks: ((tx: Executor, ticketId: number, state: SlaState)
 
 /**
  * Appends the replayed ledger events not stored yet and stamps the ticket's next breach, with the
- * hooks' writes and the wake-up job, in one statement. Stored times are compared to the millisecond, the precision of the
- * replay's clock (rows written in bulk may carry microseconds).
+ * hooks' writes and the wake-up job, in one statement. Stored times are compared to the millisecond,
+ * the precision of the replay's clock (rows written in bulk may carry microseconds).
  */
 async function storeLedger(tx: Executor, ticketId: number, ledger: LedgerEvent[], nextBreachAt: Date | null, breachedSince: Date | null, riders: RawBuilder<unknown>[]): Promise<void> {
   const column = <T>(pick: (e: LedgerEvent) => T) => ledger.map(pick);
