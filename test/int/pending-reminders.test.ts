@@ -39,11 +39,19 @@ async function pendingRequest(o: { assign?: boolean; doNotClose?: boolean } = {}
   expect(row.pending_since?.getTime()).toBe(clock.now().getTime());
   return { customer, cc, id };
 }
-/** Moves the rule clock to `ms` after the ticket entered pending, then runs the sweep. */
+/**
+ * Runs a sweep and waits until the ticket is settled. A sweep skips a ticket the scheduled sweep job
+ * holds locked, so the row lock is taken (and released) to wait for that job's transaction to commit.
+ */
+async function sweep(id: number) {
+  await sweepPendingTickets(env.ctx);
+  await env.ctx.db.transaction().execute((tx) => tx.selectFrom('tickets').select('id').where('id', '=', id).forUpdate().execute());
+}
+/** Moves the rule clock to `ms` after the ticket entered pending, then sweeps. */
 async function at(id: number, ms: number) {
   const since = (await ticketRow(id)).pending_since!;
   clock.set(new Date(since.getTime() + ms));
-  return sweepPendingTickets(env.ctx);
+  await sweep(id);
 }
 
 describe('pending reminders', () => {
@@ -55,7 +63,7 @@ describe('pending reminders', () => {
     const since = (await ticketRow(id)).pending_since!;
     clock.set(new Date(since.getTime() + 3 * DAY + MINUTE));
     // Three nodes sweep at once: row locks and the counter on the ticket keep it to one reminder.
-    await Promise.all([sweepPendingTickets(env.ctx), sweepPendingTickets(env.ctx), sweepPendingTickets(env.ctx)]);
+    await Promise.all([sweep(id), sweep(id), sweep(id)]);
     let reminders = await remindersOf(id);
     expect(reminders.map((m) => m.to_address).sort()).toEqual([customer.user.email, cc].sort());
     expect(reminders[0].text_body).toContain(`We are waiting for your reply on request #${id}`);
@@ -66,7 +74,7 @@ describe('pending reminders', () => {
     await at(id, 5 * DAY);
     expect(await remindersOf(id)).toHaveLength(2);
     await at(id, 7 * DAY + MINUTE);
-    await Promise.all([sweepPendingTickets(env.ctx), sweepPendingTickets(env.ctx)]);
+    await Promise.all([sweep(id), sweep(id)]);
     reminders = await remindersOf(id);
     expect(reminders).toHaveLength(4);
     expect((await ticketRow(id)).pending_reminders_sent).toBe(2);
@@ -114,7 +122,7 @@ describe('pending reminders', () => {
     const reply = await customer.api.put(`/api/v2/requests/${id}`, { request: { comment: { body: 'iOS 17.4 on all devices.' } } });
     expect(reply.body.request.status).toBe('open');
     expect(await ticketRow(id)).toMatchObject({ pending_since: null, pending_reminders_sent: 0 });
-    await sweepPendingTickets(env.ctx);
+    await sweep(id);
     clock.advance(DAY);
     const asked = await agent.api.put(`/api/v2/tickets/${id}`, { ticket: { status: 'pending', comment: { body: 'And which server version?', public: true } } });
     expect(asked.body.ticket.status).toBe('pending');
@@ -123,7 +131,7 @@ describe('pending reminders', () => {
 
     // 7 days after the first wait began, but only 2 into the new one: nothing.
     clock.set(new Date(restarted + 2 * DAY));
-    await sweepPendingTickets(env.ctx);
+    await sweep(id);
     expect(await remindersOf(id)).toHaveLength(2);
     await at(id, 3 * DAY + MINUTE);
     const reminders = await remindersOf(id);
@@ -138,7 +146,7 @@ describe('pending auto-solve', () => {
     await at(id, 14 * DAY - MINUTE);
     expect((await ticketRow(id)).status).toBe('pending');
     await at(id, 14 * DAY);
-    await Promise.all([sweepPendingTickets(env.ctx), sweepPendingTickets(env.ctx)]);
+    await Promise.all([sweep(id), sweep(id)]);
 
     const ticket = (await agent.api.get(`/api/v2/tickets/${id}`)).body.ticket;
     expect(ticket.status).toBe('solved');
@@ -165,7 +173,7 @@ describe('pending auto-solve', () => {
   it('does not solve an unassigned ticket: records why once, and solves after it is assigned', async () => {
     const { id } = await pendingRequest({ assign: false });
     await at(id, 15 * DAY);
-    await sweepPendingTickets(env.ctx);
+    await sweep(id);
     const row = await ticketRow(id);
     expect(row.status).toBe('pending');
     expect(row.pending_auto_solve_blocked).toBe('the ticket has no assignee');
@@ -176,7 +184,7 @@ describe('pending auto-solve', () => {
     const assigned = await agent.api.put(`/api/v2/tickets/${id}`, { ticket: { assignee_id: agent.user.id } });
     expect(assigned.body.ticket.status).toBe('pending');
     expect((await ticketRow(id)).pending_auto_solve_blocked).toBeNull();
-    await sweepPendingTickets(env.ctx);
+    await sweep(id);
     expect((await ticketRow(id)).status).toBe('solved');
     expect(await ruleAudits(id, 'pending-auto-solve')).toHaveLength(2);
   });
