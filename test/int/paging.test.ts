@@ -19,7 +19,12 @@ let admin: Actor;
 let primary: Actor;
 let backup: Actor;
 
+/**
+ * Waits until every page's sends are delivered. A tick skips pages the scheduled tick job holds
+ * locked, so the page locks are taken (and released) first, to wait for that job's transaction.
+ */
 async function settled(e: TestEnv = env) {
+  await e.ctx.db.transaction().execute((tx) => tx.selectFrom('pages').select('id').where('status', '=', 'open').forUpdate().execute());
   const deadline = Date.now() + 15_000;
   for (;;) {
     const queued = await e.ctx.db.selectFrom('page_deliveries').select('id').where('status', '=', 'queued').execute();
