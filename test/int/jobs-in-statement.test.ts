@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueMails } from '../../src/modules/mail/outbox.js';
+import { threadHeaders } from '../../src/modules/tickets/notifications.js';
 import { mailContext } from '../../src/platform/context.js';
 import { createAgent, createCustomer } from '../factories.js';
 import { startTestApp, type TestEnv } from '../harness.js';
@@ -94,5 +95,13 @@ describe('jobs enqueued within the statement of a write', () => {
     expect(new Set(mails.map((m) => m.message_id)).size).toBe(2);
     const queued = await jobs('mail.send', sql`(data->>'mailId')::bigint IN (${sql.join(mails.map((m) => m.id))})`);
     expect(queued).toHaveLength(2);
+
+    // Once the customer has written by mail, customer mails and agent mails both answer that message.
+    const inbound = `<inbound-${id}@customer.example>`;
+    await env.ctx.db.updateTable('ticket_comments').set({ mail_message_id: inbound }).where('ticket_id', '=', id).execute();
+    expect((await author.api.put(`/api/v2/tickets/${id}`, { ticket: { comment: { body: 'Second answer.', public: true } } })).status).toBe(200);
+    const second = await env.ctx.db.selectFrom('mail_outbox').select(['in_reply_to', 'references_ids']).where('ticket_id', '=', id).where('text_body', 'like', '%Second answer.%').execute();
+    expect(second).toEqual([requester, cc].map(() => ({ in_reply_to: inbound, references_ids: [root, inbound] })));
+    expect(await threadHeaders(env.ctx.db, env.ctx, id)).toMatchObject({ inReplyTo: inbound, references: [root, inbound] });
   });
 });

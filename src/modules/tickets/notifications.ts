@@ -9,27 +9,23 @@ import { ticketReplyAddress } from '../mail/addresses.js';
 import { customerStatus } from './status-machine.js';
 import { escapeHtml } from '../../platform/html.js';
 
-/** Every mail about a ticket replies to the same root id, so mail clients thread them together. */
-const threadRoot = (ctx: AppContext, ticketId: number) => `<ticket-${ticketId}@${mailDomain(ctx)}>`;
-
-/** The id of the latest mail the customer sent on the ticket. */
-const lastInboundMessageId = (db: Executor, ticketId: number) =>
-  db.selectFrom('ticket_comments').select('mail_message_id').where('ticket_id', '=', ticketId).where('mail_message_id', 'is not', null).orderBy('id', 'desc').limit(1);
-
 /**
- * Threading for a ticket's mail: all messages hang under the ticket's root id, and the latest
- * message the customer sent is referenced too, so their client threads our answer under it.
- * Reply-To is the ticket's signed address: a reply threads even if the client drops the headers.
+ * Threading for a ticket's mail, as a one-row subquery (in_reply_to, references_ids): all messages
+ * hang under the ticket's root id, and the latest message the customer sent is referenced too, so
+ * their client threads our answer under it. Read by the statement that writes the mails, or alone.
  */
+const threadSql = (tx: Executor, ctx: AppContext, ticketId: number) => {
+  const root = `<ticket-${ticketId}@${mailDomain(ctx)}>`;
+  const latest = tx.selectFrom('ticket_comments').select('mail_message_id').where('ticket_id', '=', ticketId).where('mail_message_id', 'is not', null).orderBy('id', 'desc').limit(1);
+  return sql<{ in_reply_to: string; references_ids: string[] }>`(SELECT coalesce(latest.mail_message_id, ${root}) AS in_reply_to,
+    array_remove(ARRAY[${root}, latest.mail_message_id], NULL) AS references_ids
+    FROM (SELECT 1) AS one LEFT JOIN LATERAL (${latest}) AS latest ON true)`;
+};
+
+/** The thread headers of a ticket's mail (see threadSql). Reply-To is the ticket's signed address: a reply threads even if the client drops the headers. */
 export async function threadHeaders(tx: Executor, ctx: AppContext, ticketId: number) {
-  const latest = (await lastInboundMessageId(tx, ticketId).executeTakeFirst())?.mail_message_id ?? null;
-  const root = threadRoot(ctx, ticketId);
-  return {
-    ticketId,
-    inReplyTo: latest ?? root,
-    references: latest ? [root, latest] : [root],
-    replyTo: await ticketReplyAddress(tx, ctx.config, ticketId),
-  };
+  const { rows } = await sql<{ in_reply_to: string; references_ids: string[] }>`SELECT thread.in_reply_to, thread.references_ids FROM ${threadSql(tx, ctx, ticketId)} AS thread`.execute(tx);
+  return { ticketId, inReplyTo: rows[0].in_reply_to, references: rows[0].references_ids, replyTo: await ticketReplyAddress(tx, ctx.config, ticketId) };
 }
 
 export type TicketEvent =
@@ -43,19 +39,18 @@ export type TicketEvent =
 
 /**
  * One mail to the requester, then to each CC in the order they were added (active ones, not
- * `exceptUserId`), threaded as threadHeaders does: the audience and the latest inbound Message-ID are
- * read by the statement that writes the mails and their jobs.
+ * `exceptUserId`), threaded by threadSql: the audience and the thread are read by the statement
+ * that writes the mails and their jobs.
  */
 async function mailCustomers(tx: Executor, ctx: AppContext, ticket: Ticket, mail: { kind: string; subject: string; text: string; html: string }, exceptUserId?: number): Promise<void> {
-  const root = threadRoot(ctx, ticket.id);
   const replyTo = await ticketReplyAddress(tx, ctx.config, ticket.id);
   await insertMails(tx, mailContext(ctx), sql`
     SELECT u.email, ${mail.subject}, ${mail.text}, ${mail.html}, ${newMessageIdSql(mailContext(ctx))},
-      coalesce(latest.mail_message_id, ${root}), array_remove(ARRAY[${root}, latest.mail_message_id], NULL), ${ticket.id}::bigint, ${mail.kind}, ${replyTo}
+      thread.in_reply_to, thread.references_ids, ${ticket.id}::bigint, ${mail.kind}, ${replyTo}
     FROM (SELECT ${ticket.requester_id}::bigint AS user_id, 0 AS rank, NULL::timestamptz AS since
           UNION ALL SELECT user_id, 1, created_at FROM ticket_collaborators WHERE ticket_id = ${ticket.id}) AS audience
     JOIN users u ON u.id = audience.user_id
-    LEFT JOIN LATERAL (${lastInboundMessageId(tx, ticket.id)}) AS latest ON true
+    CROSS JOIN ${threadSql(tx, ctx, ticket.id)} AS thread
     WHERE u.active AND u.id IS DISTINCT FROM ${exceptUserId ?? null}::bigint
     ORDER BY audience.rank, audience.since, u.id`);
 }
