@@ -6,6 +6,7 @@ import { documentIds, documentMatch, fieldCondition, rankQuery, type Match, type
 import { documentShare, estimatedRows } from './estimate.js';
 import { nextWindow, type IdWindow } from './windows.js';
 import { parseQuery, QueryError, type FieldTerm, type Term, type TextTerm } from './query.js';
+import { findTickets } from '../tickets/tickets.repository.js';
 
 export type ResultType = 'ticket' | 'user' | 'organization' | 'group';
 export const RESULT_TYPES: ResultType[] = ['ticket', 'user', 'organization', 'group'];
@@ -201,7 +202,7 @@ export async function exportTickets(ctx: AppContext, actor: Actor, plan: SearchP
 
 async function ticketsInOrder(ctx: AppContext, ids: number[]): Promise<Ticket[]> {
   if (!ids.length) return [];
-  const rows = await ctx.db.selectFrom('tickets').selectAll().where('id', '=', sql<number>`ANY(${ids}::bigint[])`).where('deleted_at', 'is', null).execute();
+  const rows = await findTickets(ctx.db, ids);
   const byId = new Map(rows.map((t) => [t.id, t]));
   return ids.map((id) => byId.get(id)).filter((t): t is Ticket => t !== undefined);
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { ticketColumns } from '../../platform/columns.js';
 import type { Executor } from '../../platform/db.js';
-import { compiledOnce } from '../../platform/compiled-once.js';
+import { compiledByIds, compiledOnce } from '../../platform/compiled-once.js';
 import { PREPARED } from '../../platform/prepared-statements.js';
 import type { Ticket } from '../../platform/db-types.js';
 import type { TicketRelations } from '../../permissions/tickets.js';
@@ -20,6 +20,10 @@ export const findTicket = async (db: Executor, id: number): Promise<Ticket | und
 const lockedTicketById = compiledOnce((db, p: { id: number }) => liveTicket(db, p.id).forUpdate());
 /** The ticket, locked until the transaction ends (writes read it so before changing it). */
 export const lockTicket = async (tx: Executor, id: number): Promise<Ticket | undefined> => (await lockedTicketById(tx, { id }))[0];
+/** Live tickets by id, in no particular order (search results): one prepared statement text for any number of them. */
+export const findTickets: (db: Executor, ids: number[]) => Promise<Ticket[]> = compiledByIds((db, ids) =>
+  db.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', ids).where('deleted_at', 'is', null),
+);
 
 /**
  * The ids of a ticket's requester and CCs, for `users.id IN (…)`. A UNION, because `id = requester OR id IN
