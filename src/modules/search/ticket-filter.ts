@@ -58,8 +58,12 @@ export interface Match {
  */
 export async function documentIds(db: Executor, terms: TextTerm[], o: { direction: 'asc' | 'desc'; limit: number; after?: number; window?: IdWindow; rankBy?: RawBuilder<unknown> }): Promise<Match[]> {
   const asc = o.direction === 'asc';
-  const after = o.after === undefined ? sql`` : asc ? sql`AND ticket_id > ${o.after}` : sql`AND ticket_id < ${o.after}`;
-  const range = o.window ? sql`AND ticket_id BETWEEN ${o.window.from} AND ${o.window.to}` : sql``;
+  // When block lexemes bound the window inside the GIN index, the id bounds only trim its edges: kept
+  // out of the primary key, whose bitmap over the id range PostgreSQL would AND in for nothing (at 1M
+  // tickets, 3.3 ms a search instead of 5.5).
+  const id = o.window?.query ? sql`(ticket_id + 0)` : sql`ticket_id`;
+  const after = o.after === undefined ? sql`` : asc ? sql`AND ${id} > ${o.after}` : sql`AND ${id} < ${o.after}`;
+  const range = o.window ? sql`AND ${id} BETWEEN ${o.window.from} AND ${o.window.to}` : sql``;
   const { rows } = await sql<{ ticket_id: number; rank: number | null }>`
     SELECT ticket_id, ${o.rankBy ? sql`ts_rank(vector, ${o.rankBy})` : sql`NULL::real`} AS rank
     FROM ticket_search WHERE vector @@ ${documentQuery(terms, o.window?.query)} ${after} ${range}
