@@ -60,7 +60,7 @@ export async function documentIds(db: Executor, terms: TextTerm[], o: { directio
   const asc = o.direction === 'asc';
   // When block lexemes bound the window inside the GIN index, the id bounds only trim its edges: kept
   // out of the primary key, whose bitmap over the id range PostgreSQL would AND in for nothing (at 1M
-  // tickets, 3.3 ms a search instead of 5.5).
+  // tickets, about 1 ms of a 4–5 ms statement).
   const id = o.window?.query ? sql`(ticket_id + 0)` : sql`ticket_id`;
   const after = o.after === undefined ? sql`` : asc ? sql`AND ${id} > ${o.after}` : sql`AND ${id} < ${o.after}`;
   const range = o.window ? sql`AND ${id} BETWEEN ${o.window.from} AND ${o.window.to}` : sql``;
