@@ -5,6 +5,10 @@
  * `npx sundial bench load`), counts the statements the pg driver sends while each request runs.
  *
  *   DATABASE_URL=postgres://…/db npx tsx bench/queries-per-request.ts
+ *
+ * SHOW="public reply" lists the statements of the operations whose name starts with it. TIME="search full"
+ * (N=300) then repeats that operation N times and prints each statement's average time per request, as the
+ * client sees it (sent to rows parsed), slowest first: where a request's time goes, before reading plans.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,14 +20,27 @@ import { startSundial } from '../src/server.js';
 
 let counting = false;
 let count = 0;
-/** SHOW="public reply" lists the statements of the operations whose name starts with it. */
 const show = process.env.SHOW;
 let shown: string[] = [];
+const timeOp = process.env.TIME;
+const repeats = Number(process.env.N ?? 300);
+let timing = false;
+const times = new Map<string, { runs: number; ms: number }>();
 const original = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const text = () => String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text).replace(/\s+/g, ' ').slice(0, 240);
   if (counting) count++;
-  if (counting && show) shown.push(String(typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text).replace(/\s+/g, ' ').slice(0, 240));
-  return (original as (...a: unknown[]) => unknown).apply(this, args);
+  if (counting && show) shown.push(text());
+  const started = performance.now();
+  const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+  if (timing && result instanceof Promise) {
+    const key = text();
+    result.then(() => {
+      const t = times.get(key) ?? { runs: 0, ms: 0 };
+      times.set(key, { runs: t.runs + 1, ms: t.ms + performance.now() - started });
+    }, () => {});
+  }
+  return result;
 } as typeof pg.Client.prototype.query;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sundial-qpr-'));
@@ -70,6 +87,16 @@ try {
     counting = false;
     console.log(`${name.padEnd(36)} ${String(count).padStart(4)}   (HTTP ${res.statusCode})`);
     if (show && name.startsWith(show)) shown.forEach((q, i) => console.log(`  ${String(i + 1).padStart(3)}. ${q}`));
+  }
+  const timed = timeOp ? opsOn(open).find(([name]) => name.startsWith(timeOp)) : undefined;
+  if (timed) {
+    timing = true;
+    const started = performance.now();
+    for (let i = 0; i < repeats; i++) await send(timed);
+    const wall = (performance.now() - started) / repeats;
+    timing = false;
+    console.log(`\n${timed[0]}, ${repeats} times in sequence: ${wall.toFixed(2)} ms a request; ms a request per statement:`);
+    for (const [text, t] of [...times].sort((a, b) => b[1].ms - a[1].ms)) console.log(`  ${(t.ms / repeats).toFixed(3).padStart(7)}  ×${(t.runs / repeats).toFixed(1)}  ${text.slice(0, 150)}`);
   }
 } finally {
   pg.Client.prototype.query = original;
