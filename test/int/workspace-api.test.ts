@@ -86,7 +86,8 @@ describe('agent workspace API', () => {
     expect(streamOne.headers.get('content-type')).toMatch(/text\/event-stream/);
     const streamTwo = await open(two);
     setTimeout(() => void two.api.put(`/api/v2/tickets/${t.id}`, { ticket: { comment: { body: 'from Bo' } } }), 300);
-    const events = await readEvents(streamOne, (ev) => ev.some((e) => e.event === 'ticket') && ev.some((e) => e.event === 'presence' && e.data.viewers.length === 2));
+    // The creation's own event may still reach a stream opened right after it: wait for Bo's change.
+    const events = await readEvents(streamOne, (ev) => ev.some((e) => e.event === 'ticket' && e.data.author_id === two.user.id) && ev.some((e) => e.event === 'presence' && e.data.viewers.length === 2));
     const latest = await env.ctx.db.selectFrom('ticket_audits').select('created_at').where('ticket_id', '=', t.id).orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(events.filter((e) => e.event === 'ticket').map((e) => e.data), JSON.stringify(events)).toContainEqual({ type: 'ticket', ticket_id: t.id, author_id: two.user.id, at: latest.created_at.toISOString() });
     expect(events.filter((e) => e.event === 'presence').pop()?.data.viewers.map((v: { name: string }) => v.name)).toEqual(['Ana Agent', 'Bo Agent']);
