@@ -14,17 +14,18 @@ import { escapeHtml } from '../../platform/html.js';
  * hang under the ticket's root id, and the latest message the customer sent is referenced too, so
  * their client threads our answer under it. Read by the statement that writes the mails, or alone.
  */
+type Thread = { in_reply_to: string; references_ids: string[] };
 const threadSql = (tx: Executor, ctx: AppContext, ticketId: number) => {
   const root = `<ticket-${ticketId}@${mailDomain(ctx)}>`;
   const latest = tx.selectFrom('ticket_comments').select('mail_message_id').where('ticket_id', '=', ticketId).where('mail_message_id', 'is not', null).orderBy('id', 'desc').limit(1);
-  return sql<{ in_reply_to: string; references_ids: string[] }>`(SELECT coalesce(latest.mail_message_id, ${root}) AS in_reply_to,
+  return sql<Thread>`(SELECT coalesce(latest.mail_message_id, ${root}) AS in_reply_to,
     array_remove(ARRAY[${root}, latest.mail_message_id], NULL) AS references_ids
     FROM (SELECT 1) AS one LEFT JOIN LATERAL (${latest}) AS latest ON true)`;
 };
 
 /** The thread headers of a ticket's mail (see threadSql). Reply-To is the ticket's signed address: a reply threads even if the client drops the headers. */
 export async function threadHeaders(tx: Executor, ctx: AppContext, ticketId: number) {
-  const { rows } = await sql<{ in_reply_to: string; references_ids: string[] }>`SELECT thread.in_reply_to, thread.references_ids FROM ${threadSql(tx, ctx, ticketId)} AS thread`.execute(tx);
+  const { rows } = await sql<Thread>`SELECT thread.in_reply_to, thread.references_ids FROM ${threadSql(tx, ctx, ticketId)} AS thread`.execute(tx);
   return { ticketId, inReplyTo: rows[0].in_reply_to, references: rows[0].references_ids, replyTo: await ticketReplyAddress(tx, ctx.config, ticketId) };
 }
 

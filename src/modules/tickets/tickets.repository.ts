@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { ticketColumns } from '../../platform/columns.js';
 import type { Executor } from '../../platform/db.js';
 import { compiledByIds, compiledOnce } from '../../platform/compiled-once.js';
@@ -14,16 +14,14 @@ export async function loadTicketRelations(db: Executor, ticketId: number, actor:
   return { isCollaborator: !!row };
 }
 
-const liveTicket = (db: Executor, id: number) => db.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', id).where('deleted_at', 'is', null);
+const liveTicket = (db: Executor, id: number | RawBuilder<number>) => db.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', id).where('deleted_at', 'is', null);
 const ticketById = compiledOnce((db, p: { id: number }) => liveTicket(db, p.id));
 export const findTicket = async (db: Executor, id: number): Promise<Ticket | undefined> => (await ticketById(db, { id }))[0];
 const lockedTicketById = compiledOnce((db, p: { id: number }) => liveTicket(db, p.id).forUpdate());
 /** The ticket, locked until the transaction ends (writes read it so before changing it). */
 export const lockTicket = async (tx: Executor, id: number): Promise<Ticket | undefined> => (await lockedTicketById(tx, { id }))[0];
 /** Live tickets by id, in no particular order (search results): one prepared statement text for any number of them. */
-export const findTickets: (db: Executor, ids: number[]) => Promise<Ticket[]> = compiledByIds((db, ids) =>
-  db.selectFrom('tickets').modifyFront(PREPARED).select(ticketColumns).where('id', '=', ids).where('deleted_at', 'is', null),
-);
+export const findTickets: (db: Executor, ids: number[]) => Promise<Ticket[]> = compiledByIds(liveTicket);
 
 /**
  * The ids of a ticket's requester and CCs, for `users.id IN (…)`. A UNION, because `id = requester OR id IN
